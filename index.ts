@@ -1,0 +1,2 @@
+export { BlandApi } from './credentials/BlandApi.credentials';
+export { BuenaApi } from './credentials/BuenaApi.credentials';
