@@ -1,2 +1,3 @@
 export { BlandApi } from './credentials/BlandApi.credentials';
 export { BuenaApi } from './credentials/BuenaApi.credentials';
+export { CreateVoiceClone } from './nodes/CreateVoiceClone/CreateVoiceClone.node';

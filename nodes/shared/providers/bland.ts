@@ -1,0 +1,172 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { MEBIBYTE } from '../units';
+import { asObject, asString, describeUnexpectedBody, kindFromStatus, trimmedName } from './parsing';
+import type { CreatedVoice, ProviderError, VoiceProvider, VoiceState } from './types';
+
+const GENDERS = ['male', 'female'];
+const ENGINES = ['v3', 'v2'];
+
+/** GET /v1/voices/{id} answers the voice itself or wraps it; accept both. */
+function voiceRecord(body: unknown): IDataObject | undefined {
+	const object = asObject(body);
+	if (!object) return undefined;
+	return asObject(object.voice) ?? asObject(object.data) ?? object;
+}
+
+function voiceId(voice: IDataObject): string | undefined {
+	return asString(voice.id) ?? asString(voice.voice_id) ?? asString(voice.voiceId);
+}
+
+function parseError(response: { statusCode: number; body: unknown }): ProviderError {
+	const { statusCode } = response;
+	const body = asObject(response.body);
+	const errors = Array.isArray(body?.errors) ? body.errors.map(asObject).filter((e) => !!e) : [];
+	if (!errors.length) {
+		const message = asString(body?.message) ?? asString(body?.error);
+		return {
+			kind: kindFromStatus(statusCode),
+			message: message ?? describeUnexpectedBody(statusCode, response.body),
+			details: [],
+		};
+	}
+	const [first] = errors as IDataObject[];
+	const code = asString(first.error);
+	let kind = kindFromStatus(statusCode);
+	if (code === 'Limit Exceeded') kind = 'quota';
+	return {
+		kind,
+		code,
+		message: asString(first.message) ?? code ?? describeUnexpectedBody(statusCode, undefined),
+		details: (errors as IDataObject[]).slice(1).map((e) => `${asString(e.error) ?? 'Error'}: ${asString(e.message) ?? ''}`),
+	};
+}
+
+export const bland: VoiceProvider = {
+	id: 'bland',
+	displayName: 'Bland AI',
+	credentialType: 'blandApi',
+	statusAfterCreate: 'ready',
+	limits: {
+		minFiles: 1,
+		maxFiles: 5,
+		maxFileBytes: 10 * MEBIBYTE,
+		maxTotalBytes: 25 * MEBIBYTE,
+		minDurationSeconds: 1,
+		maxDurationSeconds: 60,
+		maxNameLength: 30,
+		containers: ['wav', 'mp3', 'm4a', 'flac', 'ogg'],
+	},
+	createFields: [
+		{
+			displayName: 'Gender',
+			name: 'gender',
+			type: 'options',
+			default: '',
+			description: 'Helps Bland AI model the voice',
+			options: [
+				{ name: 'Not Specified', value: '' },
+				{ name: 'Female', value: 'female' },
+				{ name: 'Male', value: 'male' },
+			],
+		},
+		{
+			displayName: 'Engine',
+			name: 'engine',
+			type: 'options',
+			default: 'v3',
+			description: 'Which Bland text-to-speech engine clones the voice',
+			options: [
+				{
+					name: 'BTTS V3 (Default)',
+					value: 'v3',
+					description: 'The current engine; it uses only the first sample',
+				},
+				{
+					name: 'BTTS V2',
+					value: 'v2',
+					description: 'The previous-generation stable engine',
+				},
+			],
+		},
+	],
+
+	readCreateOptions(context, itemIndex) {
+		return {
+			gender: context.getNodeParameter('gender', itemIndex, '') as string,
+			engine: context.getNodeParameter('engine', itemIndex, 'v3') as string,
+		};
+	},
+
+	validateCreateOptions(name, options) {
+		const problems: string[] = [];
+		const maxLength = bland.limits.maxNameLength ?? Infinity;
+		if (name.length > maxLength) {
+			problems.push(`The name "${name}" is ${name.length} characters long; Bland AI allows at most ${maxLength}`);
+		}
+		const gender = trimmedName(options.gender).toLowerCase();
+		if (gender && !GENDERS.includes(gender)) {
+			problems.push(`Gender must be "male", "female" or empty (got "${String(options.gender)}")`);
+		}
+		const engine = trimmedName(options.engine).toLowerCase() || 'v3';
+		if (!ENGINES.includes(engine)) {
+			problems.push(`Engine must be "v3" or "v2" (got "${String(options.engine)}")`);
+		}
+		return problems;
+	},
+
+	async checkBeforeCreate(api, request) {
+		const response = await api.request({
+			method: 'POST',
+			path: '/v1/voices/check_name_availability',
+			body: { name: request.name },
+		});
+		if (asObject(response.body)?.result === false) {
+			throw new NodeOperationError(api.node, `The voice name "${request.name}" is already taken in this Bland AI account`, {
+				itemIndex: api.itemIndex,
+				description: 'Bland AI voice names are unique per account, ignoring case. Choose another name. No audio was uploaded.',
+			});
+		}
+		return { existingVoiceIds: new Set<string>() };
+	},
+
+	createEndpoint(request) {
+		const fields: Array<[string, string]> = [['name', request.name]];
+		const gender = trimmedName(request.options.gender).toLowerCase();
+		if (gender) fields.push(['gender', gender]);
+		if (request.description) fields.push(['description', request.description]);
+		if (trimmedName(request.options.engine).toLowerCase() === 'v2') fields.push(['isBTTS_V2', 'true']);
+		return { path: '/v1/voices/clone', fileField: 'audio_samples', fields };
+	},
+
+	parseCreatedVoice(body, request): CreatedVoice | undefined {
+		const envelope = asObject(body);
+		const data = asObject(envelope?.data);
+		const id = data && voiceId(data);
+		if (!envelope || !id) return undefined;
+		return { voiceId: id, name: asString(data.name) ?? request.name, raw: envelope };
+	},
+
+	async findCreatedVoice(api, request) {
+		// The name was free before the upload and names are unique, so a voice with it now is ours.
+		const response = await api.requestOptional({
+			method: 'GET',
+			path: `/v1/voices/${encodeURIComponent(request.name)}`,
+		});
+		const voice = voiceRecord(response?.body);
+		const id = voice && voiceId(voice);
+		return id ? { voiceId: id, name: asString(voice.name) ?? request.name, raw: voice } : undefined;
+	},
+
+	async fetchVoiceStates(api, voiceIds) {
+		const states = new Map<string, VoiceState>();
+		for (const id of voiceIds) {
+			const response = await api.requestOptional({ method: 'GET', path: `/v1/voices/${encodeURIComponent(id)}` });
+			const voice = voiceRecord(response?.body);
+			if (voice) states.set(id, { voiceId: id, status: 'ready', trainingProgress: 100, raw: voice });
+		}
+		return states;
+	},
+
+	parseError,
+};

@@ -1,0 +1,273 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { MEBIBYTE } from '../units';
+import {
+	asNumber,
+	asObject,
+	asString,
+	describeUnexpectedBody,
+	kindFromStatus,
+} from './parsing';
+import type {
+	CreatedVoice,
+	ProviderApi,
+	ProviderError,
+	VoiceProvider,
+	VoiceState,
+	VoiceStatus,
+} from './types';
+
+const PAGE_SIZE = 100;
+const MAX_PAGES = 50;
+
+/** Every clone of the account, following `limit`/`offset` pages. */
+async function listClones(api: ProviderApi): Promise<{ clones: IDataObject[]; total: number }> {
+	const clones: IDataObject[] = [];
+	let total: number | undefined;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const response = await api.request({
+			method: 'GET',
+			path: '/voice-clones',
+			qs: { limit: PAGE_SIZE, offset: page * PAGE_SIZE },
+		});
+		const body = asObject(response.body) ?? {};
+		const data = Array.isArray(body.data) ? body.data : asObject(body.data) ? [body.data] : [];
+		const pageClones = data.map(asObject).filter((clone): clone is IDataObject => !!clone);
+		clones.push(...pageClones);
+		const pagination = asObject(body.pagination) ?? asObject(body.meta) ?? {};
+		total = asNumber(pagination.total) ?? asNumber(body.total) ?? total;
+		const hasMore = pagination.hasMore;
+		if (pageClones.length < PAGE_SIZE || hasMore === false) break;
+		if (total !== undefined && clones.length >= total) break;
+	}
+	return { clones, total: Math.max(total ?? 0, clones.length) };
+}
+
+function cloneId(clone: IDataObject): string | undefined {
+	return asString(clone.voiceId) ?? asString(clone.voice_id) ?? asString(clone.id);
+}
+
+function cloneState(clone: IDataObject, voiceId: string): VoiceState {
+	const reported = asString(clone.status)?.toLowerCase();
+	let status: VoiceStatus;
+	if (reported === 'ready' || reported === 'failed' || reported === 'processing') status = reported;
+	else if (reported === 'completed' || reported === 'active') status = 'ready';
+	else if (reported === 'error') status = 'failed';
+	else status = clone.isActive === true ? 'ready' : 'processing';
+	const progress = asNumber(clone.training_progress ?? clone.trainingProgress);
+	return {
+		voiceId,
+		status,
+		trainingProgress: status === 'ready' ? 100 : progress,
+		errorMessage: asString(clone.error_message ?? clone.errorMessage),
+		raw: clone,
+	};
+}
+
+/** Lines a person can act on, from the `details` of either documented envelope. */
+function detailLines(details: unknown): string[] {
+	if (typeof details === 'string') return details.trim() ? [details.trim()] : [];
+	const object = asObject(details);
+	if (!object) return [];
+	const lines: string[] = [];
+	const rejected = Array.isArray(object.rejected_files) ? object.rejected_files : [];
+	for (const file of rejected) {
+		const entry = asObject(file);
+		if (entry) {
+			const size = asNumber(entry.size_mb);
+			lines.push(`Rejected file: ${asString(entry.filename) ?? '?'}${size !== undefined ? ` (${size} MB)` : ''}`);
+		} else if (asString(file)) {
+			lines.push(`Rejected file: ${asString(file)}`);
+		}
+	}
+	if (Array.isArray(object.supported_formats)) {
+		lines.push(`Supported formats: ${object.supported_formats.join(', ')}`);
+	}
+	if (object.max_size_mb !== undefined) lines.push(`Maximum file size: ${object.max_size_mb} MB`);
+	if (object.current_count !== undefined || object.max_allowed !== undefined) {
+		lines.push(`Voice clones: ${object.current_count ?? '?'} of ${object.max_allowed ?? '?'} allowed`);
+	}
+	const fields = asObject(object.fields);
+	if (fields) {
+		for (const [field, problem] of Object.entries(fields)) lines.push(`${field}: ${String(problem)}`);
+	} else if (Array.isArray(object.fields)) {
+		lines.push(`Fields: ${object.fields.join(', ')}`);
+	}
+	if (Array.isArray(object.active_campaigns)) {
+		lines.push(`Used by campaigns: ${object.active_campaigns.join(', ')}`);
+	}
+	return lines;
+}
+
+function parseError(response: { statusCode: number; body: unknown }): ProviderError {
+	const { statusCode } = response;
+	const body = asObject(response.body);
+	if (!body) {
+		return { kind: kindFromStatus(statusCode), message: describeUnexpectedBody(statusCode, response.body), details: [] };
+	}
+	// Two documented shapes: {error:true, code, message, details} and {success:false, error:'…', details}.
+	const code = asString(body.code);
+	const message =
+		asString(body.message) ?? asString(body.error) ?? describeUnexpectedBody(statusCode, undefined);
+	const details = detailLines(body.details);
+	const permissionHelp = asObject(body.permissionHelp);
+	if (permissionHelp) {
+		details.push(`Required permission: ${String(permissionHelp.required ?? '?')}`);
+		if (permissionHelp.available !== undefined) {
+			details.push(`Key permissions: ${([] as unknown[]).concat(permissionHelp.available).join(', ')}`);
+		}
+	}
+	let kind = kindFromStatus(statusCode);
+	if (code === 'VOICE_CLONE_LIMIT_EXCEEDED') kind = 'quota';
+	else if (code === 'RATE_LIMIT_EXCEEDED') kind = 'rateLimit';
+	else if (code === 'VOICE_CLONE_NOT_FOUND' || code === 'NOT_FOUND') kind = 'notFound';
+	const retryAfter = asNumber(body.retryAfter ?? body.retry_after);
+	return {
+		kind,
+		code,
+		message,
+		details,
+		retryAfterMs: retryAfter !== undefined ? retryAfter * 1000 : undefined,
+	};
+}
+
+function readUnitInterval(settings: IDataObject, key: string, label: string, problems: string[]) {
+	const value = settings[key];
+	if (value === undefined || value === '') return undefined;
+	const number = asNumber(value);
+	if (number === undefined || number < 0 || number > 1) {
+		problems.push(`${label} must be a number from 0 to 1 (got ${JSON.stringify(value)})`);
+		return undefined;
+	}
+	return number;
+}
+
+function settingsJson(settings: IDataObject): string | undefined {
+	const problems: string[] = [];
+	const json: IDataObject = {};
+	const stability = readUnitInterval(settings, 'stability', 'Stability', problems);
+	const clarity = readUnitInterval(settings, 'clarity', 'Clarity', problems);
+	if (stability !== undefined) json.stability = stability;
+	if (clarity !== undefined) json.clarity = clarity;
+	if (typeof settings.useSpeakerBoost === 'boolean') json.use_speaker_boost = settings.useSpeakerBoost;
+	return Object.keys(json).length ? JSON.stringify(json) : undefined;
+}
+
+export const buena: VoiceProvider = {
+	id: 'buena',
+	displayName: 'Buena AI',
+	credentialType: 'buenaApi',
+	statusAfterCreate: 'processing',
+	limits: {
+		minFiles: 1,
+		maxFiles: 10,
+		maxFileBytes: 50 * MEBIBYTE,
+		containers: ['wav', 'mp3', 'm4a', 'flac'],
+		maxClones: 5,
+	},
+	createFields: [
+		{
+			displayName: 'Voice Settings',
+			name: 'settings',
+			type: 'collection',
+			placeholder: 'Add Setting',
+			default: {},
+			description: 'Voice generation settings sent with the clone',
+			options: [
+				{
+					displayName: 'Clarity',
+					name: 'clarity',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+					default: 0.75,
+					description: 'How closely the voice follows the samples, from 0 to 1',
+				},
+				{
+					displayName: 'Stability',
+					name: 'stability',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+					default: 0.5,
+					description: 'How steady the voice sounds from one sentence to the next, from 0 to 1',
+				},
+				{
+					displayName: 'Use Speaker Boost',
+					name: 'useSpeakerBoost',
+					type: 'boolean',
+					default: true,
+					description: 'Whether to boost the similarity to the original speaker',
+				},
+			],
+		},
+	],
+
+	readCreateOptions(context, itemIndex) {
+		return { settings: context.getNodeParameter('settings', itemIndex, {}) as IDataObject };
+	},
+
+	validateCreateOptions(_name, options) {
+		const problems: string[] = [];
+		const settings = asObject(options.settings) ?? {};
+		readUnitInterval(settings, 'stability', 'Stability', problems);
+		readUnitInterval(settings, 'clarity', 'Clarity', problems);
+		if (settings.useSpeakerBoost !== undefined && typeof settings.useSpeakerBoost !== 'boolean') {
+			problems.push(`Use Speaker Boost must be true or false (got ${JSON.stringify(settings.useSpeakerBoost)})`);
+		}
+		return problems;
+	},
+
+	async checkBeforeCreate(api, request) {
+		const { clones, total } = await listClones(api);
+		const maxClones = buena.limits.maxClones ?? Infinity;
+		if (total >= maxClones) {
+			throw new NodeOperationError(
+				api.node,
+				`Buena AI allows ${maxClones} voice clones per account and yours already has ${total}, so "${request.name}" was not created`,
+				{ itemIndex: api.itemIndex, description: 'Delete a voice clone you no longer need, or upgrade the Buena AI plan. No audio was uploaded.' },
+			);
+		}
+		return { existingVoiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)) };
+	},
+
+	createEndpoint(request) {
+		const fields: Array<[string, string]> = [['name', request.name]];
+		if (request.description) fields.push(['description', request.description]);
+		const settings = settingsJson(asObject(request.options.settings) ?? {});
+		if (settings) fields.push(['settings', settings]);
+		return { path: '/voice-clones', fileField: 'files', fields };
+	},
+
+	parseCreatedVoice(body, request): CreatedVoice | undefined {
+		const envelope = asObject(body);
+		const data = asObject(envelope?.data) ?? envelope;
+		const voiceId = data && cloneId(data);
+		if (!envelope || !voiceId) return undefined;
+		return { voiceId, name: asString(data.name) ?? request.name, raw: envelope };
+	},
+
+	async findCreatedVoice(api, request, preflight) {
+		const { clones } = await listClones(api);
+		const created = clones
+			.filter((clone) => clone.name === request.name)
+			.filter((clone) => {
+				const id = cloneId(clone);
+				return id !== undefined && !preflight.existingVoiceIds.has(id);
+			})
+			.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')))[0];
+		const voiceId = created && cloneId(created);
+		return voiceId ? { voiceId, name: request.name, raw: created } : undefined;
+	},
+
+	async fetchVoiceStates(api, voiceIds) {
+		const wanted = new Set(voiceIds);
+		const states = new Map<string, VoiceState>();
+		const { clones } = await listClones(api);
+		for (const clone of clones) {
+			const id = cloneId(clone);
+			if (id && wanted.has(id)) states.set(id, cloneState(clone, id));
+		}
+		return states;
+	},
+
+	parseError,
+};

@@ -1,0 +1,68 @@
+import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+export interface BinaryInput {
+	itemIndex: number;
+	property: string;
+	binary: IBinaryData;
+}
+
+/** The binary property names a parameter value asks for: a comma-separated list, or `*` for all. */
+export function parseBinaryPropertyNames(value: unknown): string[] | '*' {
+	const text = String(value ?? '').trim();
+	if (text === '*') return '*';
+	return [...new Set(text.split(',').map((name) => name.trim()).filter((name) => name.length))];
+}
+
+/** The binaries of one item, and a problem for each requested property the item does not have. */
+export function selectBinaries(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	requested: string[] | '*',
+): { inputs: BinaryInput[]; problems: string[] } {
+	const binaries = context.getInputData()[itemIndex]?.binary ?? {};
+	const available = Object.keys(binaries);
+	const names = requested === '*' ? available : requested;
+	const inputs: BinaryInput[] = [];
+	const problems: string[] = [];
+	if (requested === '*' && !available.length) {
+		problems.push(`Item ${itemIndex} has no binary data`);
+	}
+	if (requested !== '*' && !requested.length) {
+		problems.push(`No binary property name is set for item ${itemIndex}`);
+	}
+	for (const property of names) {
+		const binary = binaries[property];
+		if (binary) {
+			inputs.push({ itemIndex, property, binary });
+			continue;
+		}
+		const hint = available.length
+			? `it has ${available.map((name) => `"${name}"`).join(', ')}`
+			: 'it has no binary data at all';
+		problems.push(`Item ${itemIndex} has no binary property "${property}" (${hint})`);
+	}
+	return { inputs, problems };
+}
+
+export async function binarySize(context: IExecuteFunctions, input: BinaryInput): Promise<number> {
+	if (input.binary.id) {
+		return (await context.helpers.getBinaryMetadata(input.binary.id)).fileSize;
+	}
+	return Buffer.byteLength(input.binary.data, BINARY_ENCODING);
+}
+
+/**
+ * The binary's bytes: a stream from n8n's binary data store when the data lives there (so large
+ * files are never held in memory), the decoded buffer when n8n keeps it in the item.
+ */
+export async function openBinary(
+	context: IExecuteFunctions,
+	input: BinaryInput,
+): Promise<Buffer | NodeJS.ReadableStream> {
+	if (input.binary.id) {
+		return await context.helpers.getBinaryStream(input.binary.id, STREAM_CHUNK_BYTES);
+	}
+	return Buffer.from(input.binary.data, BINARY_ENCODING);
+}

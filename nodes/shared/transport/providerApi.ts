@@ -1,0 +1,103 @@
+import {
+	ManualExecutionCancelledError,
+	NodeOperationError,
+	sleepWithAbort,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
+
+import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
+import { networkApiError, providerApiError } from './apiErrors';
+import type { NetworkFailure } from './networkFailure';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay';
+import { secureBaseUrl } from './secureBaseUrl';
+import { sendOnce, type SendOutcome } from './send';
+import type { ApiRequest, ApiResponse } from './types';
+
+const RETRYABLE_READ_KINDS = new Set<ProviderError['kind']>(['rateLimit', 'transient', 'server']);
+
+export interface ProviderConnection {
+	readonly provider: VoiceProvider;
+	readonly context: IExecuteFunctions;
+	readonly itemIndex: number;
+	readonly policy: RetryPolicy;
+	send(request: ApiRequest): Promise<SendOutcome>;
+	wait(ms: number): Promise<void>;
+	apiError(response: ApiResponse, error?: ProviderError): Error;
+	networkError(failure: NetworkFailure, attempts: number): Error;
+}
+
+export async function connectProvider(
+	context: IExecuteFunctions,
+	provider: VoiceProvider,
+	itemIndex: number,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<ProviderConnection> {
+	const credentials = await context.getCredentials(provider.credentialType, itemIndex);
+	let baseUrl: string;
+	try {
+		baseUrl = secureBaseUrl(credentials.baseUrl);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message, {
+			itemIndex,
+			description: `Fix the base URL in the ${provider.displayName} credential.`,
+		});
+	}
+	const node = context.getNode();
+	const signal = context.getExecutionCancelSignal?.();
+	return {
+		provider,
+		context,
+		itemIndex,
+		policy,
+		send: async (request) => await sendOnce(context, provider.credentialType, baseUrl, request),
+		wait: async (ms) => await sleepWithAbort(ms, signal),
+		apiError: (response, error = provider.parseError(response)) =>
+			providerApiError(node, provider.displayName, response.statusCode, error, itemIndex),
+		networkError: (failure, attempts) => {
+			if (failure.reason === 'cancelled') return new ManualExecutionCancelledError('');
+			return networkApiError(node, provider.displayName, failure, itemIndex, attempts);
+		},
+	};
+}
+
+/**
+ * Sends a request that is safe to repeat (reads, checks). Rate limits and transient failures are
+ * retried within the policy; anything else becomes an n8n error.
+ */
+export async function requestWithRetry(
+	connection: ProviderConnection,
+	request: ApiRequest,
+	options: { notFoundIsEmpty?: boolean } = {},
+): Promise<ApiResponse | undefined> {
+	const { provider, policy } = connection;
+	for (let attempt = 0; ; attempt++) {
+		const outcome = await connection.send(request);
+		const canRetry = attempt < policy.maxRetries;
+		if (outcome.type === 'failure') {
+			if (outcome.failure.reason === 'cancelled' || !canRetry) {
+				throw connection.networkError(outcome.failure, attempt + 1);
+			}
+			await connection.wait(retryDelayMs(attempt, policy));
+			continue;
+		}
+		const { response } = outcome;
+		if (response.statusCode < 400) return response;
+		const error = provider.parseError(response);
+		if (error.kind === 'notFound' && options.notFoundIsEmpty) return undefined;
+		const delay = retryDelayMs(attempt, policy, response, error.retryAfterMs);
+		if (!RETRYABLE_READ_KINDS.has(error.kind) || !canRetry || delay > policy.maxWaitMs) {
+			throw connection.apiError(response, error);
+		}
+		await connection.wait(delay);
+	}
+}
+
+export function providerApi(connection: ProviderConnection): ProviderApi {
+	return {
+		node: connection.context.getNode(),
+		itemIndex: connection.itemIndex,
+		request: async (request) => (await requestWithRetry(connection, request)) as ApiResponse,
+		requestOptional: async (request) =>
+			await requestWithRetry(connection, request, { notFoundIsEmpty: true }),
+	};
+}

@@ -1,0 +1,71 @@
+import type { ApiResponse } from './types';
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	maxRetries: number;
+	baseDelayMs: number;
+	maxBackoffMs: number;
+	/** A provider asking to wait longer than this is not waited for: the request fails instead. */
+	maxWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 4,
+	baseDelayMs: 1_000,
+	maxBackoffMs: 30_000,
+	maxWaitMs: 5 * 60_000,
+};
+
+function header(response: ApiResponse | undefined, name: string): string | undefined {
+	const value = response?.headers[name] ?? response?.headers[name.toLowerCase()];
+	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Milliseconds the server asked us to wait through `Retry-After` (seconds or an HTTP date). */
+function retryAfterHeaderMs(response: ApiResponse | undefined, now: number): number | undefined {
+	const value = header(response, 'retry-after');
+	if (value === undefined || value.trim() === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Milliseconds until an exhausted rate-limit window resets (`X-RateLimit-Reset`, unix seconds). */
+export function rateLimitResetMs(response: ApiResponse | undefined, now: number): number | undefined {
+	const reset = Number(header(response, 'x-ratelimit-reset'));
+	if (!Number.isFinite(reset) || reset <= 0) return undefined;
+	// Some servers send seconds until the reset rather than a timestamp.
+	const resetAt = reset < 1e9 ? now + reset * 1000 : reset * 1000;
+	return Math.max(0, resetAt - now);
+}
+
+export function rateLimitRemaining(response: ApiResponse | undefined): number | undefined {
+	const value = header(response, 'x-ratelimit-remaining');
+	if (value === undefined) return undefined;
+	const remaining = Number(value);
+	return Number.isFinite(remaining) ? remaining : undefined;
+}
+
+/**
+ * How long to wait before the next attempt: the longest of what the server asked for (body
+ * `retryAfter`, `Retry-After`, an exhausted `X-RateLimit-*` window), or else capped exponential
+ * backoff with jitter.
+ */
+export function retryDelayMs(
+	attempt: number,
+	policy: RetryPolicy,
+	response?: ApiResponse,
+	bodyRetryAfterMs?: number,
+	now = Date.now(),
+): number {
+	const asked = [bodyRetryAfterMs, retryAfterHeaderMs(response, now)];
+	if (response?.statusCode === 429 || rateLimitRemaining(response) === 0) {
+		asked.push(rateLimitResetMs(response, now));
+	}
+	const known = asked.filter((value): value is number => value !== undefined);
+	if (known.length) return Math.max(...known);
+	const backoff = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** attempt);
+	return Math.round(backoff * (0.75 + Math.random() * 0.5));
+}
