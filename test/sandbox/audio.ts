@@ -70,11 +70,12 @@ export class DurationProbe implements FileSink {
 	private drainWaiters: Array<() => void> = [];
 	private onAbandon: () => void = () => undefined;
 
-	constructor(mimeType?: string) {
+	/** The declared content type is deliberately not passed: music-metadata would trust it over the bytes. */
+	constructor() {
 		this.pt.on('error', () => undefined);
 		this.pt.on('drain', () => this.release());
 		const abandoned = new Promise<undefined>((resolve) => (this.onAbandon = () => resolve(undefined)));
-		const parsed = parseStream(this.pt, { mimeType }, { duration: true, skipCovers: true, skipPostHeaders: true })
+		const parsed = parseStream(this.pt, {}, { duration: true, skipCovers: true, skipPostHeaders: true })
 			.then((meta) => {
 				const d = meta.format.duration;
 				return typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : undefined;

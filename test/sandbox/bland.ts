@@ -110,7 +110,7 @@ async function receiveSamples(ctx: Ctx): Promise<Received> {
 				if (part.field !== 'audio_samples') return undefined;
 				const sample: Sample = { part };
 				samples.push(sample);
-				if (samples.length <= MAX_FILES) sample.probe = new DurationProbe(part.contentType);
+				if (samples.length <= MAX_FILES) sample.probe = new DurationProbe();
 				return {
 					write: (chunk) => {
 						total += chunk.length;
