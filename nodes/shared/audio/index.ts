@@ -12,7 +12,7 @@
  */
 import { AudioProbeError, formatBytes, toProbeError } from './errors';
 import { parseFlac } from './flac';
-import { findFrames, looksLikeAdts, parseMp3 } from './mp3';
+import { findFrames, looksLikeAdts, parseFrameHeader, parseMp3 } from './mp3';
 import { MP4_FIRST_BOXES, parseMp4 } from './mp4';
 import { parseOgg } from './ogg';
 import { ascii, ByteReader, MAX_HEADER_SKIP } from './reader';
@@ -79,6 +79,11 @@ async function detectAndParse(reader: ByteReader): Promise<ParsedAudio> {
 	if (at !== undefined) {
 		await reader.skip(at);
 		return parseMp3(reader);
+	}
+	const head = reader.peek(await reader.ensure(4));
+	const lone = parseFrameHeader(head, 0);
+	if (lone && lone.layer === 3 && (await reader.ensure(lone.frameLength + 4)) < lone.frameLength) {
+		throw new AudioProbeError('TRUNCATED', 'The file starts like MP3 audio but ends inside its first frame');
 	}
 	if (looksLikeAdts(reader.peek(await reader.ensure(8192)))) {
 		throw new AudioProbeError('UNSUPPORTED_CODEC', 'The file is a raw AAC (ADTS) stream; put it in an M4A container');

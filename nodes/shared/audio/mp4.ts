@@ -5,7 +5,7 @@ import { MAX_CHANNELS, MAX_SAMPLE_RATE, type ParsedAudio } from './types';
 /** Box types accepted as the first box of an MP4/M4A file. */
 export const MP4_FIRST_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide']);
 
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts']);
 const MAX_DEPTH = 8;
 const MAX_STSD = 64 * 1024;
 const MAX_BOXES = 100_000;
@@ -26,6 +26,11 @@ interface Track {
 	objectType?: number;
 	sampleRate?: number;
 	channels?: number;
+	/** From the AAC AudioSpecificConfig, which is more reliable than the sample entry. */
+	ascChannels?: number;
+	ascSampleRate?: number;
+	/** Sum of the non-empty edit list segments, in movie timescale units. */
+	editDuration?: number;
 }
 
 interface Movie {
@@ -102,6 +107,30 @@ function parseStsd(body: Uint8Array, track: Track): void {
 	}
 }
 
+/**
+ * Edit list: the presented part of the media. AAC encoders prime the decoder with ~1024 samples
+ * that the edit list cuts off; using it gives the duration players (and ffprobe) show. Only the
+ * first 16 entries are looked at; undefined when the list is absent, empty or unusable.
+ */
+function parseElst(b: Uint8Array): number | undefined {
+	if (b.length < 8) return undefined;
+	const version = b[0];
+	const count = u32be(b, 4);
+	const entrySize = version === 1 ? 20 : 12;
+	let total = 0;
+	let used = 0;
+	for (let i = 0; i < count && i < 16; i++) {
+		const o = 8 + i * entrySize;
+		if (o + entrySize > b.length) return undefined;
+		const segment = version === 1 ? u64be(b, o) : u32be(b, o);
+		const mediaTimeNegative = version === 1 ? b[o + 8] & 0x80 : b[o + 4] & 0x80;
+		if (mediaTimeNegative) continue; // an empty edit (-1) only delays the start
+		total += segment;
+		used++;
+	}
+	return used > 0 && total > 0 ? total : undefined;
+}
+
 /** MPEG-4 descriptors: only objectTypeIndication and the AudioSpecificConfig's rate/channels. */
 function parseEsds(b: Uint8Array, track: Track): void {
 	let pos = 0;
@@ -146,8 +175,8 @@ function parseEsds(b: Uint8Array, track: Track): void {
 	const index = bits(4);
 	const rate = index === 15 ? bits(24) : rates[index];
 	const channelConfig = bits(4);
-	if (!track.sampleRate && rate) track.sampleRate = rate;
-	if (!track.channels && channelConfig > 0 && channelConfig < 8) track.channels = channelConfig === 7 ? 8 : channelConfig;
+	if (rate) track.ascSampleRate = rate;
+	if (channelConfig > 0 && channelConfig < 8) track.ascChannels = channelConfig === 7 ? 8 : channelConfig;
 }
 
 async function readLeaf(reader: ByteReader, box: BoxHeader, limit: number): Promise<Uint8Array> {
@@ -193,6 +222,8 @@ async function walk(reader: ByteReader, end: number, depth: number, movie: Movie
 			Object.assign(movie, fullBoxTimes(await readLeaf(reader, { ...box, size: boxEnd - box.start }, 64), 'mvhd'));
 		} else if (box.type === 'mdhd' && track && bodySize !== Infinity) {
 			Object.assign(track, fullBoxTimes(await readLeaf(reader, { ...box, size: boxEnd - box.start }, 64), 'mdhd'));
+		} else if (box.type === 'elst' && track && bodySize !== Infinity) {
+			track.editDuration = parseElst(await readLeaf(reader, { ...box, size: boxEnd - box.start }, 8 + 20 * 16));
 		} else if (box.type === 'hdlr' && track && bodySize !== Infinity) {
 			const body = await readLeaf(reader, { ...box, size: boxEnd - box.start }, 12);
 			if (body.length >= 12) track.handler = ascii(body, 8, 4);
@@ -219,12 +250,17 @@ function describe(movie: Movie): ParsedAudio {
 	if (!codec) {
 		throw new AudioProbeError('UNSUPPORTED_CODEC', track.format ? `The MP4 audio track uses codec '${printable(track.format)}', which is not supported (AAC, ALAC, MP3, Opus and FLAC are)` : 'The MP4 audio track has no sample description');
 	}
-	const sampleRate = Math.round(track.sampleRate || track.timescale || 0);
-	const channels = track.channels ?? 0;
+	// Writers put 2 channels in the sample entry of mono AAC; the AudioSpecificConfig is authoritative.
+	const sampleRate = Math.round(track.sampleRate || track.ascSampleRate || track.timescale || 0);
+	const channels = track.ascChannels ?? track.channels ?? 0;
 	if (!(sampleRate > 0 && sampleRate <= MAX_SAMPLE_RATE)) throw new AudioProbeError('CORRUPT', `The MP4 audio track says the sample rate is ${sampleRate} Hz`);
 	if (!(channels > 0 && channels <= MAX_CHANNELS)) throw new AudioProbeError('CORRUPT', `The MP4 audio track says the audio has ${channels} channels`);
 	let durationSeconds = 0;
-	if (track.duration && track.timescale) durationSeconds = track.duration / track.timescale;
+	const mediaSeconds = track.duration && track.timescale ? track.duration / track.timescale : 0;
+	const editSeconds = track.editDuration && movie.timescale ? track.editDuration / movie.timescale : 0;
+	// Trust the edit list only when it trims the media a little (priming), not when it claims more.
+	if (editSeconds > 0 && mediaSeconds > 0 && editSeconds <= mediaSeconds) durationSeconds = editSeconds;
+	else if (track.duration && track.timescale) durationSeconds = track.duration / track.timescale;
 	else if (movie.duration && movie.timescale) durationSeconds = movie.duration / movie.timescale;
 	if (!(durationSeconds > 0)) {
 		throw new AudioProbeError('NO_DURATION', 'The MP4 file does not state its duration (it may be a fragmented or live recording)');
