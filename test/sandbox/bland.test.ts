@@ -31,7 +31,7 @@ const validation = (r: { status: number; json: any }, message: string) => expect
 describe('auth', () => {
 	it('raw key accepted; Bearer prefix, unknown and missing keys get 401 Invalid token', async () => {
 		expect((await request(`${sb.blandBaseUrl}/v1/voices`, { headers: auth })).status).toBe(200);
-		for (const headers of [{ Authorization: `Bearer ${sb.keys.bland}` }, { Authorization: 'sk-wrong' }, {}, { 'x-api-key': sb.keys.bland }]) {
+		for (const headers of [{ Authorization: `Bearer ${sb.keys.bland}` }, { Authorization: 'sk-wrong' }, {}, { 'x-api-key': sb.keys.bland }] as Array<Record<string, string>>) {
 			const r = await request(`${sb.blandBaseUrl}/v1/voices`, { headers });
 			expectError(r, 401, 'Authentication Error', 'Invalid token');
 		}

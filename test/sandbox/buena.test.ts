@@ -30,7 +30,7 @@ function expectEnvelope(body: any, code: string) {
 
 describe('auth', () => {
 	it('accepts Bearer or x-api-key alone, and both', async () => {
-		for (const h of [{ Authorization: `Bearer ${sb.keys.buena}` }, { 'x-api-key': sb.keys.buena }, { ...auth, 'x-api-key': sb.keys.buena }]) {
+		for (const h of [{ Authorization: `Bearer ${sb.keys.buena}` }, { 'x-api-key': sb.keys.buena }, { ...auth, 'x-api-key': sb.keys.buena }] as Array<Record<string, string>>) {
 			expect((await request(`${sb.buenaBaseUrl}/voice-clones`, { headers: h })).status).toBe(200);
 		}
 	});
