@@ -9,15 +9,21 @@ const RESYNC_WINDOW = 64 * 1024;
 /** Frames looked at to decide whether a file without Xing/VBRI header is constant bitrate. */
 const CBR_SAMPLE_FRAMES = 24;
 
-const BITRATES: Record<string, number[]> = {
-	'1-1': [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-	'1-2': [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-	'1-3': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-	'2-1': [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-	'2-2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-	'2-3': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-};
-const SAMPLE_RATES: Record<number, number[]> = { 1: [44100, 48000, 32000], 2: [22050, 24000, 16000], 25: [11025, 12000, 8000] };
+/** Bitrates in kbps, indexed [MPEG-1 ? 0 : 1][layer - 1][bitrate index]. */
+const BITRATES = [
+	[
+		[0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+		[0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+		[0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+	],
+	[
+		[0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+		[0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+		[0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+	],
+];
+/** Sample rates indexed by the 2 version bits (0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1). */
+const SAMPLE_RATES = [[11025, 12000, 8000], [], [22050, 24000, 16000], [44100, 48000, 32000]];
 
 export interface FrameHeader {
 	/** 1, 2 or 25 (MPEG 2.5). */
@@ -42,8 +48,8 @@ export function parseFrameHeader(b: Uint8Array, o: number): FrameHeader | undefi
 	if ((b[o + 3] & 3) === 2) return undefined; // reserved emphasis
 	const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 25;
 	const layer = 4 - layerBits;
-	const bitrateKbps = BITRATES[`${version === 1 ? 1 : 2}-${layer}`][bitrateIndex];
-	const sampleRate = SAMPLE_RATES[version][rateIndex];
+	const bitrateKbps = BITRATES[version === 1 ? 0 : 1][layer - 1][bitrateIndex];
+	const sampleRate = SAMPLE_RATES[versionBits][rateIndex];
 	const padding = (b[o + 2] >> 1) & 1;
 	let frameLength: number;
 	let samplesPerFrame: number;
