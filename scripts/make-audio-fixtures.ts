@@ -52,7 +52,7 @@ function makeValid(): void {
 	ffmpeg(S, v('wav-pcm-s16-16k-mono.wav'), ['-ar', '16000', '-c:a', 'pcm_s16le']);
 	ffmpeg(ST, v('wav-pcm-s24-11k-stereo.wav'), ['-ar', '11025', '-c:a', 'pcm_s24le']);
 	ffmpeg(S, v('wav-pcm-f32-8k-mono.wav'), ['-ar', '8000', '-c:a', 'pcm_f32le']);
-	run('sox', [speech, '-r', '8000', '-c', '3', '-b', '16', '-e', 'signed-integer', v('wav-extensible-s16-8k-3ch.wav')]);
+	run('sox', ['-D', speech, '-r', '8000', '-c', '3', '-b', '16', '-e', 'signed-integer', v('wav-extensible-s16-8k-3ch.wav')]);
 	ffmpeg(S, v('wav-rf64-s16-8k-mono.wav'), ['-ar', '8000', '-c:a', 'pcm_s16le', '-rf64', 'always']);
 	// sox writes a LIST/INFO-free plain header; this one has a LIST chunk before data (ffmpeg metadata).
 	run('ffmpeg', ['-y', '-hide_banner', '-loglevel', 'error', '-i', speech, '-ar', '8000', '-c:a', 'pcm_s16le', '-metadata', 'title=Voice sample', '-metadata', 'artist=Tester', v('wav-list-chunk-8k-mono.wav')]);
