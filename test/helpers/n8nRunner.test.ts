@@ -7,6 +7,7 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	sleepWithAbort,
+	VersionedNodeType,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -196,6 +197,25 @@ class AlwaysFails implements INodeType {
 	}
 }
 
+/** Two versions, to check the runner picks the default one or the one asked for. */
+class Versioned extends VersionedNodeType {
+	constructor() {
+		const version = (v: number): INodeType => ({
+			description: describeNode('versioned', { version: v }),
+			async execute(this: IExecuteFunctions) {
+				return [[{ json: { version: this.getNode().typeVersion, v }, pairedItem: { item: 0 } }]];
+			},
+		});
+		super({ 1: version(1), 2: version(2) }, {
+			displayName: 'versioned',
+			name: 'versioned',
+			group: ['transform'],
+			description: 'Runner test node versioned',
+			defaultVersion: 2,
+		});
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // A local API on 127.0.0.1 that records what it received
 // ---------------------------------------------------------------------------------------------
@@ -309,10 +329,9 @@ describe('runNode: credentials and httpRequestWithAuthentication', () => {
 		});
 
 		expect(result.status).toBe('error');
+		// authenticate() threw before axios ran; n8n-core wrapped it in a NodeApiError.
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(String(result.error?.message) + String((result.error as NodeApiError).description)).toMatch(
-			/plain http/,
-		);
+		expect(result.error?.message).toMatch(/plain http to a remote host/);
 		expect(seen).toHaveLength(0);
 		expect(result.outputs).toEqual([]);
 	});
@@ -445,5 +464,24 @@ describe('runNode: cancel', () => {
 
 		expect(result.durationMs).toBeLessThan(1000);
 		expect(result.status).toBe('canceled');
+	});
+});
+
+describe('runNode: versions and concurrency', () => {
+	it('runs the default version of a versioned node type, or the one asked for', async () => {
+		const latest = await runNode({ nodeType: new Versioned(), parameters: {} });
+		const first = await runNode({ nodeType: new Versioned(), parameters: {}, typeVersion: 1 });
+		expect(latest.outputs[0][0].json).toEqual({ version: 2, v: 2 });
+		expect(first.outputs[0][0].json).toEqual({ version: 1, v: 1 });
+	});
+
+	it('serialises overlapping runs so each keeps its own binary data mode', async () => {
+		const input = [{ json: {}, binary: { audio: { data: Buffer.from('abc'), fileName: 'x.wav' } } }];
+		const [files, memory] = await Promise.all([
+			runNode({ nodeType: new BinarySize(), parameters: {}, input, binaryDataMode: 'filesystem' }),
+			runNode({ nodeType: new BinarySize(), parameters: {}, input, binaryDataMode: 'default' }),
+		]);
+		expect(files.outputs[0][0].json.via).toBe('stream');
+		expect(memory.outputs[0][0].json.via).toBe('buffer');
 	});
 });

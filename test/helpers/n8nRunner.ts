@@ -183,6 +183,20 @@ const { Logger } = coreRequire('@n8n/backend-common') as {
 
 let queue: Promise<unknown> = Promise.resolve();
 let instanceReady = false;
+let instanceDir: string | undefined;
+
+/**
+ * Removes the temp n8n folder. Registered with jest's afterAll when this module is loaded by a
+ * test file (jest loads it afresh per file; its sandboxed `process` never emits 'exit'), and on
+ * process exit otherwise. A later runNode() sets everything up again.
+ */
+export function disposeN8nRunner(): void {
+	if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
+	instanceDir = undefined;
+	instanceReady = false;
+}
+if (typeof afterAll === 'function') afterAll(disposeN8nRunner);
+else process.once('exit', disposeN8nRunner);
 
 const silentLogger: SilentLogger = {
 	error: () => undefined,
@@ -203,8 +217,8 @@ const silentLogger: SilentLogger = {
  */
 function ensureInstance(): void {
 	if (instanceReady) return;
-	const root = mkdtempSync(path.join(tmpdir(), 'n8n-runner-instance-'));
-	process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+	instanceDir = mkdtempSync(path.join(tmpdir(), 'n8n-runner-instance-'));
+	const root = instanceDir;
 	Container.set(Logger, silentLogger);
 	const instanceSettingsConfig = {
 		n8nFolder: path.join(root, '.n8n'),
