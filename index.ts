@@ -1,3 +1,4 @@
 export { BlandApi } from './credentials/BlandApi.credentials';
 export { BuenaApi } from './credentials/BuenaApi.credentials';
 export { CreateVoiceClone } from './nodes/CreateVoiceClone/CreateVoiceClone.node';
+export { WaitForTraining } from './nodes/WaitForTraining/WaitForTraining.node';

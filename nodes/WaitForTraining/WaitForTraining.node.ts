@@ -1,0 +1,39 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { PROVIDERS } from '../shared/providers';
+import { waitForTrainingProperties } from './properties';
+import { waitForTraining } from './waitForTraining';
+
+const providerNames = Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.displayName]));
+
+export class WaitForTraining implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Wait for Training',
+		name: 'waitForTraining',
+		icon: { light: 'file:waitForTraining.svg', dark: 'file:waitForTraining.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: `={{ ${JSON.stringify(providerNames)}[$parameter["provider"]] + ($parameter["checkOnce"] ? ": check once" : "") }}`,
+		description: 'Wait until a cloned voice has finished training and can be used, with Buena AI or Bland AI',
+		defaults: { name: 'Wait for Training' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: PROVIDERS.map((provider) => ({
+			name: provider.credentialType,
+			required: true,
+			displayOptions: { show: { provider: [provider.id] } },
+		})),
+		properties: waitForTrainingProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await waitForTraining(this)];
+	}
+}

@@ -1,0 +1,258 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { pairedItems } from '../../helpers/n8nRunner';
+import { FAIL_TRAINING_MESSAGE, type Sandbox } from '../../sandbox';
+import { itemsFor, listCalls, runWait, sleep, startWaitSandbox } from './helpers';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startWaitSandbox();
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ trainingMs: 1_000, rateLimit: { limit: 100_000, windowMs: 60_000 } });
+});
+
+const processing = (name = 'Sales Voice') => sandbox.seedVoice('buena', { name, status: 'processing' });
+
+describe('Wait for Training, Buena AI', () => {
+	it('waits while the progress rises and outputs the voice once it is ready', async () => {
+		sandbox.configure({ trainingMs: 1_500 });
+		const voiceId = processing();
+		const started = Date.now();
+
+		// Check Once shows the training moving...
+		const early = await runWait(sandbox, { checkOnce: true }, itemsFor([voiceId]));
+		await sleep(400);
+		const later = await runWait(sandbox, { checkOnce: true }, itemsFor([voiceId]));
+		const [earlyProgress, laterProgress] = [early, later].map((run) => run.outputs[0][0].json.trainingProgress as number);
+		expect(early.outputs[0][0].json.status).toBe('processing');
+		expect(later.outputs[0][0].json.status).toBe('processing');
+		expect(laterProgress).toBeGreaterThan(earlyProgress);
+		expect(laterProgress).toBeLessThan(100);
+
+		// ...and waiting returns it ready.
+		sandbox.clearLog();
+		const result = await runWait(sandbox, {}, [{ json: { voiceId, campaign: 'spring' } }]);
+		const readyAt = started + 1_500;
+		expect(result.error).toBeUndefined();
+		expect(result.outputs).toHaveLength(1);
+		const [item] = result.outputs[0];
+		expect(item.json).toMatchObject({
+			campaign: 'spring',
+			voiceId,
+			status: 'ready',
+			trainingProgress: 100,
+			voice: { voiceId, name: 'Sales Voice', status: 'ready', training_progress: 100, isActive: true },
+		});
+		expect(new Date(item.json.checkedAt as string).getTime()).toBeGreaterThanOrEqual(readyAt);
+		// Noticed within one poll interval (0.1 s) of becoming ready, plus slack for the runner.
+		expect(new Date(item.json.checkedAt as string).getTime() - readyAt).toBeLessThan(100 + 150);
+		expect(item.json.waitedSeconds).toBeGreaterThan(0.3);
+		expect(pairedItems(item)).toEqual([{ item: 0 }]);
+		// One list call per round, at most one round per 0.1 s.
+		const calls = listCalls(sandbox);
+		expect(calls.length).toBeGreaterThan(3);
+		expect(calls.length).toBeLessThanOrEqual(Math.ceil(result.durationMs / 100) + 1);
+		expect(calls.every((call) => call.status === 200 && call.query.offset === '0')).toBe(true);
+	});
+
+	it('outputs a voice that is ready already after one request', async () => {
+		const voiceId = sandbox.seedVoice('buena', { name: 'Done' });
+		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
+		expect(result.outputs[0][0].json).toMatchObject({ voiceId, status: 'ready', trainingProgress: 100 });
+		expect(listCalls(sandbox)).toHaveLength(1);
+	});
+
+	it("fails an item whose training fails with the provider's error_message", async () => {
+		const failing = processing('Noisy [fail-training]');
+		const result = await runWait(sandbox, {}, itemsFor([failing]));
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toContain(FAIL_TRAINING_MESSAGE);
+		expect(result.error?.message).toContain(failing);
+		expect(result.durationMs).toBeLessThan(1_500);
+	});
+
+	it('sends a failed training to the error output with its pairedItem while the other items go on', async () => {
+		const failing = processing('Noisy [fail-training]');
+		const fine = processing('Clean');
+		const result = await runWait(sandbox, {}, itemsFor([fine, failing]), { onError: 'continueErrorOutput' });
+		expect(result.error).toBeUndefined();
+		const [success, errors] = result.outputs;
+		expect(success).toHaveLength(1);
+		expect(success[0].json).toMatchObject({ voiceId: fine, status: 'ready' });
+		expect(pairedItems(success[0])).toEqual([{ item: 0 }]);
+		expect(errors).toHaveLength(1);
+		// n8n keeps only the message in the JSON of an error item; the error itself travels along.
+		expect(errors[0].json).toEqual({
+			error: `Training of voice "${failing}" failed at Buena AI: ${FAIL_TRAINING_MESSAGE}`,
+		});
+		expect(errors[0].error).toBeInstanceOf(NodeOperationError);
+		expect(pairedItems(errors[0])).toEqual([{ item: 1 }]);
+	});
+
+	it('fails an item past its timeout, saying how long it waited and the last progress seen', async () => {
+		sandbox.configure({ trainingMs: 60_000 });
+		const slow = processing('Slow');
+		const done = sandbox.seedVoice('buena', { name: 'Done' });
+		const result = await runWait(sandbox, { timeout: 0.01 }, itemsFor([slow, done]), { continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		const [timedOut, ready] = result.outputs[0];
+		expect(ready.json).toMatchObject({ voiceId: done, status: 'ready' });
+		expect(timedOut.json.error).toMatch(
+			new RegExp(`^Voice "${slow}" was not ready after waiting 0\\.6 s \\(timeout 0\\.6 s; last progress seen [01]%\\)$`),
+		);
+		expect(timedOut.error?.description).toContain('Check Once');
+		expect(pairedItems(timedOut)).toEqual([{ item: 0 }]);
+		// It gave up at the timeout, not a round later.
+		expect(result.durationMs).toBeGreaterThanOrEqual(600);
+		expect(result.durationMs).toBeLessThan(600 + 300);
+	});
+
+	it('fails a voice that is not in the list at once instead of waiting for it', async () => {
+		processing('Other');
+		const result = await runWait(sandbox, { timeout: 1 }, itemsFor(['NoSuchVoice0000000000']));
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toBe('Buena AI has no voice "NoSuchVoice0000000000" (voice not found)');
+		expect(listCalls(sandbox)).toHaveLength(1);
+	});
+
+	it('fails an item without a voice ID and waits for the others', async () => {
+		const voiceId = processing();
+		const result = await runWait(sandbox, {}, [{ json: { voiceId } }, { json: { voiceId: '  ' } }, { json: {} }], {
+			continueOnFail: true,
+		});
+		const [ready, blank, missing] = result.outputs[0];
+		expect(ready.json).toMatchObject({ voiceId, status: 'ready' });
+		for (const [item, index] of [[blank, 1], [missing, 2]] as const) {
+			expect(item.json.error).toBe('No voice ID to wait for');
+			expect(item.error).toBeInstanceOf(NodeOperationError);
+			expect(pairedItems(item)).toEqual([{ item: index }]);
+		}
+	});
+
+	it('waits on 50 clones with one list request per round', async () => {
+		sandbox.configure({ trainingMs: 1_500 });
+		const voiceIds = Array.from({ length: 50 }, (_, index) => processing(`Voice ${index}`));
+		const result = await runWait(sandbox, { pollInterval: 0.2 }, itemsFor(voiceIds));
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0].map((item) => item.json.voiceId)).toEqual(voiceIds);
+		expect(result.outputs[0].every((item) => item.json.status === 'ready')).toBe(true);
+		const calls = listCalls(sandbox);
+		// ~1.5 s of training at one round per 0.2 s: about 8 rounds, each one request (one page).
+		expect(calls.length).toBeGreaterThanOrEqual(6);
+		expect(calls.length).toBeLessThanOrEqual(Math.ceil(result.durationMs / 200) + 1);
+		expect(calls.every((call) => call.query.offset === '0' && call.query.limit === '100')).toBe(true);
+		// Rounds are spaced by the interval, not sent in bursts.
+		const gaps = calls.slice(1).map((call, index) => call.at - calls[index].at);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
+	});
+
+	it('reads every page each round when the account has more than 100 clones', async () => {
+		sandbox.configure({ trainingMs: 800 });
+		const voiceIds = Array.from({ length: 120 }, (_, index) => processing(`Voice ${index}`));
+		const result = await runWait(sandbox, { pollInterval: 0.2 }, itemsFor([voiceIds[5], voiceIds[110]]));
+		expect(result.outputs[0].map((item) => item.json.status)).toEqual(['ready', 'ready']);
+		const calls = listCalls(sandbox);
+		const firstPages = calls.filter((call) => call.query.offset === '0');
+		const secondPages = calls.filter((call) => call.query.offset === '100');
+		expect(firstPages.length).toBeGreaterThanOrEqual(3);
+		expect(secondPages).toHaveLength(firstPages.length);
+		expect(calls).toHaveLength(2 * firstPages.length);
+	});
+
+	it('slows down for rate limits instead of failing', async () => {
+		const voiceId = processing();
+		sandbox.injectFault({ mode: 'rateLimit', headers: false, retryAfterSeconds: 1, provider: 'buena', count: 2 });
+		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0][0].json.status).toBe('ready');
+		const calls = listCalls(sandbox);
+		expect(calls.slice(0, 3).map((call) => call.status)).toEqual([429, 429, 200]);
+		// Each 429 asked for 1 s (body retryAfter), and got it.
+		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(950);
+		expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(950);
+	});
+
+	it('honours Retry-After and X-RateLimit-Reset headers of the real limiter', async () => {
+		sandbox.configure({ rateLimit: { limit: 3, windowMs: 1_000 } });
+		const voiceId = processing();
+		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0][0].json.status).toBe('ready');
+		const calls = listCalls(sandbox);
+		const limited = calls.filter((call) => call.status === 429);
+		expect(limited.length).toBeGreaterThan(0);
+		// Never more than a couple of refused requests per window: the node waited as asked.
+		expect(limited.length).toBeLessThanOrEqual(calls.filter((call) => call.status === 200).length);
+	});
+
+	it('retries 5xx answers and dropped connections while time remains', async () => {
+		const voiceId = processing();
+		sandbox.injectFault({ mode: 'status', status: 503, provider: 'buena', count: 3 });
+		sandbox.injectFault({ mode: 'reset', provider: 'buena', count: 1 });
+		sandbox.injectFault({ mode: 'status', status: 500, provider: 'buena', count: 1 });
+		sandbox.injectFault({ mode: 'html', status: 502, provider: 'buena', count: 1 });
+		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0][0].json.status).toBe('ready');
+		expect(listCalls(sandbox).filter((call) => call.fault).map((call) => call.fault)).toEqual([
+			'status',
+			'status',
+			'status',
+			'reset',
+			'status',
+			'html',
+		]);
+	});
+
+	it('keeps retrying a provider that stays down and reports its error when the time is up', async () => {
+		const voiceId = processing();
+		sandbox.injectFault({ mode: 'status', status: 503, provider: 'buena', count: 1_000 });
+		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
+		const [item] = result.outputs[0];
+		expect(item.json.error).toBe(
+			`Voice "${voiceId}" was not ready after waiting 1.2 s (timeout 1.2 s; no status received; the last check failed: Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE])`,
+		);
+		expect(result.durationMs).toBeLessThan(1_200 + 400);
+		expect(listCalls(sandbox).length).toBeGreaterThan(3);
+	});
+
+	it('fails at once on an answer that retrying cannot change (401)', async () => {
+		const voiceId = processing();
+		const result = await runWait(sandbox, { timeout: 1 }, itemsFor([voiceId, voiceId]), {
+			credentials: { buenaApi: { apiKey: 'bna_wrong_key', baseUrl: sandbox.buenaBaseUrl } },
+			continueOnFail: true,
+		});
+		expect(result.durationMs).toBeLessThan(1_000);
+		expect(result.outputs[0]).toHaveLength(2);
+		for (const [index, item] of result.outputs[0].entries()) {
+			expect(item.json).toEqual({ error: 'Buena AI: Invalid API key [UNAUTHORIZED]' });
+			expect(item.error).toBeInstanceOf(NodeApiError);
+			expect((item.error as NodeApiError).httpCode).toBe('401');
+			expect(pairedItems(item)).toEqual([{ item: index }]);
+		}
+		expect(listCalls(sandbox)).toHaveLength(1);
+	});
+
+	it('stops polling within a second when the execution is cancelled', async () => {
+		sandbox.configure({ trainingMs: 60_000 });
+		const voiceId = processing();
+		const result = await runWait(sandbox, { pollInterval: 5, timeout: 1 }, itemsFor([voiceId]), { cancelAfterMs: 300 });
+		expect(result.status).toBe('canceled');
+		expect(result.durationMs).toBeLessThan(300 + 1_000);
+		const before = listCalls(sandbox).length;
+		await sleep(300);
+		expect(listCalls(sandbox)).toHaveLength(before);
+	});
+
+	it('stops within a second when cancelled while a rate limit asks it to wait', async () => {
+		const voiceId = processing();
+		sandbox.injectFault({ mode: 'rateLimit', headers: true, retryAfterSeconds: 30, provider: 'buena', count: 5 });
+		const result = await runWait(sandbox, { timeout: 1 }, itemsFor([voiceId]), { cancelAfterMs: 300 });
+		expect(result.status).toBe('canceled');
+		expect(result.durationMs).toBeLessThan(300 + 1_000);
+	});
+});
