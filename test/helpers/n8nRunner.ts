@@ -120,9 +120,11 @@ export interface RunNodeResult {
 	/** The node's outputs: main (and the error output when onError = continueErrorOutput). */
 	outputs: INodeExecutionData[][];
 	/**
-	 * The error the node threw when the execution failed, as the real object (NodeApiError,
-	 * NodeOperationError, …: httpCode, description, context.itemIndex are there). Undefined when
-	 * the node succeeded, also when continueOnFail/onError turned the failure into items.
+	 * The error the node threw, as the real object (NodeApiError, NodeOperationError, …:
+	 * httpCode, description, context.itemIndex are there). Set whenever the node threw — also
+	 * when continueOnFail / onError let the workflow go on with the input items (n8n then still
+	 * reports status 'error'). Undefined when the node returned normally, including when it
+	 * turned a failure into an item itself (`if (this.continueOnFail())`).
 	 */
 	error?: Error;
 	/** Wall time of the workflow execution. */
