@@ -161,7 +161,8 @@ export const buena: VoiceProvider = {
 	limits: {
 		minFiles: 1,
 		maxFiles: 10,
-		maxFileBytes: 50 * MEBIBYTE,
+		// The docs say each file must be *under* 50 MB.
+		maxFileBytes: 50 * MEBIBYTE - 1,
 		containers: ['wav', 'mp3', 'm4a', 'flac'],
 		maxClones: 5,
 	},

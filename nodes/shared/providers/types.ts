@@ -22,6 +22,8 @@ export interface CloneLimits {
 export interface CloneSample {
 	itemIndex: number;
 	binaryProperty: string;
+	/** The binary's own file name, used to tell the user which file a problem is about. */
+	sourceFileName?: string;
 	/** The file name sent to the provider: the binary's name with an extension that matches the content. */
 	fileName: string;
 	format: AudioContainer;

@@ -53,6 +53,7 @@ export async function inspectSample(
 		sample: {
 			itemIndex: input.itemIndex,
 			binaryProperty: input.property,
+			sourceFileName: input.binary.fileName,
 			fileName: uploadFileName(input, audio),
 			format: audio.container,
 			mimeType: audio.mimeType,

@@ -1,6 +1,6 @@
 import type { AudioContainer } from '../audio';
 import type { CloneLimits, CloneSample } from '../providers/types';
-import { formatFileSize, formatMegabytes, formatSeconds } from '../units';
+import { formatFileSize, formatSeconds } from '../units';
 
 const FORMAT_NAMES: Record<AudioContainer, string> = {
 	wav: 'WAV',
@@ -16,7 +16,7 @@ function listFormats(containers: readonly AudioContainer[]): string {
 }
 
 function describe(sample: CloneSample): string {
-	return `"${sample.fileName}" (item ${sample.itemIndex}, binary property "${sample.binaryProperty}")`;
+	return `"${sample.sourceFileName ?? sample.fileName}" (item ${sample.itemIndex}, binary property "${sample.binaryProperty}")`;
 }
 
 /** Every way a set of samples breaks a provider's documented limits, each naming the file. */
@@ -41,7 +41,7 @@ export function checkSampleLimits(
 		}
 		if (sample.bytes > limits.maxFileBytes) {
 			problems.push(
-				`${describe(sample)} is ${formatFileSize(sample.bytes)}; ${providerName} accepts at most ${formatMegabytes(limits.maxFileBytes)} per file`,
+				`${describe(sample)} is ${formatFileSize(sample.bytes)}; ${providerName} accepts at most ${formatFileSize(limits.maxFileBytes)} per file`,
 			);
 		}
 		const { minDurationSeconds: min, maxDurationSeconds: max } = limits;
@@ -54,7 +54,7 @@ export function checkSampleLimits(
 	const total = samples.reduce((sum, sample) => sum + sample.bytes, 0);
 	if (limits.maxTotalBytes !== undefined && total > limits.maxTotalBytes) {
 		problems.push(
-			`The audio files add up to ${formatFileSize(total)}; ${providerName} accepts at most ${formatMegabytes(limits.maxTotalBytes)} per voice clone`,
+			`The audio files add up to ${formatFileSize(total)}; ${providerName} accepts at most ${formatFileSize(limits.maxTotalBytes)} per voice clone`,
 		);
 	}
 	return problems;

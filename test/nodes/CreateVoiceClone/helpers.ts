@@ -1,0 +1,35 @@
+import { CreateVoiceClone } from '../../../nodes/CreateVoiceClone/CreateVoiceClone.node';
+import { runNode, type RunNodeOptions, type RunnerInputItem } from '../../helpers/n8nRunner';
+import type { Sandbox } from '../../sandbox';
+
+export function credentialsFor(sandbox: Sandbox) {
+	return {
+		buenaApi: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl },
+		blandApi: { apiKey: sandbox.keys.bland, baseUrl: sandbox.blandBaseUrl },
+	};
+}
+
+export async function runCreate(
+	sandbox: Sandbox,
+	parameters: RunNodeOptions['parameters'],
+	input: RunnerInputItem[],
+	extra: Partial<RunNodeOptions> = {},
+) {
+	return await runNode({
+		nodeType: new CreateVoiceClone(),
+		parameters: { options: { maxRetries: 3 }, ...parameters },
+		credentials: credentialsFor(sandbox),
+		input,
+		...extra,
+	});
+}
+
+/** Requests the sandbox received for one provider, control calls excluded. */
+export function apiRequests(sandbox: Sandbox, provider: 'buena' | 'bland') {
+	return sandbox.log().filter((entry) => entry.provider === provider);
+}
+
+export function createRequests(sandbox: Sandbox, provider: 'buena' | 'bland') {
+	const path = provider === 'buena' ? '/voice-clones' : '/v1/voices/clone';
+	return apiRequests(sandbox, provider).filter((entry) => entry.method === 'POST' && entry.path.endsWith(path));
+}
