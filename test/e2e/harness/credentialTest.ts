@@ -109,7 +109,11 @@ export class N8nRestClient {
 		return await this.request('GET', '/types/credentials.json');
 	}
 
-	/** GET /rest/community-packages — installed community packages (installed_packages rows). */
+	/**
+	 * GET /rest/community-packages — installed community packages (installed_packages rows).
+	 * n8n runs `npm outdated` for it; on this machine that npm gets no CA bundle (1.123 passes
+	 * npm only PATH/NODE_PATH/NODE_ENV), so it takes ~70 s before n8n gives up: avoid in tests.
+	 */
 	async communityPackages(): Promise<Array<{ packageName: string; installedVersion: string; installedNodes: Array<{ type: string }> }>> {
 		return await this.request('GET', '/rest/community-packages');
 	}
@@ -132,8 +136,11 @@ export class CredentialTestSession {
 		readonly client: N8nRestClient,
 	) {}
 
-	static async start(n8n: N8n, opts: { port?: number } = {}): Promise<CredentialTestSession> {
-		const server = await n8n.startServer({ port: opts.port });
+	static async start(
+		n8n: N8n,
+		opts: { port?: number; env?: Record<string, string> } = {},
+	): Promise<CredentialTestSession> {
+		const server = await n8n.startServer({ port: opts.port, env: opts.env });
 		try {
 			const client = new N8nRestClient(server.baseUrl);
 			await client.setupOwnerAndLogin();

@@ -35,13 +35,15 @@ export interface N8nOptions {
 	 * Default: the instance's own `files` folder (see N8n.filesDir).
 	 */
 	fileAccessDirs?: string[];
+	/** 1.x only: run Code nodes in a task runner (default true, as 2.x always does). */
+	taskRunners?: boolean;
 	/** Extra environment for every n8n process (overrides the harness defaults). */
 	env?: Record<string, string>;
 	/** Use this user folder instead of a fresh temporary one. */
 	userFolder?: string;
 	/** Keep the user folder on dispose() (for debugging). Also: N8N_HARNESS_KEEP=1. */
 	keepUserFolder?: boolean;
-	/** N8N_LOG_LEVEL (default `info`: `n8n execute` prints its result through the logger at info level). */
+	/** N8N_LOG_LEVEL (default `info`); `execute` always runs at info, where it prints its result. */
 	logLevel?: 'error' | 'warn' | 'info' | 'debug';
 	/** Progress lines (install, pack). */
 	log?: (line: string) => void;
@@ -273,9 +275,10 @@ export class N8n {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			DB_TYPE: 'sqlite',
 			DB_SQLITE_POOL_SIZE: '2',
-			// Code nodes: 1.x runs them in-process without runners; 2.x always uses a task
-			// runner, started by n8n itself as a child process (internal mode).
-			N8N_RUNNERS_ENABLED: majorOf(this.version) >= 2 ? 'true' : 'false',
+			// Code nodes: 2.x always runs them in a task runner that n8n starts itself as a child
+			// process (internal mode; N8N_RUNNERS_ENABLED is gone there). 1.x runs them the same
+			// way once N8N_RUNNERS_ENABLED=true (without it: in-process, deprecated).
+			...(majorOf(this.version) < 2 ? { N8N_RUNNERS_ENABLED: this.options.taskRunners === false ? 'false' : 'true' } : {}),
 			N8N_RUNNERS_MODE: 'internal',
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
@@ -371,7 +374,9 @@ export class N8n {
 	async executeRaw(workflowId: string, opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ExecuteResult> {
 		const res = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], {
 			timeoutMs: opts.timeoutMs ?? 180_000,
-			env: opts.env,
+			// `execute` prints the run through the logger at info level; debug would prefix every
+			// line with a timestamp, so info it is.
+			env: { ...(opts.env ?? {}), N8N_LOG_LEVEL: 'info' },
 		});
 		const run = parseRun(res.stdout);
 		const ok = res.code === 0 && run !== undefined && !run.data?.resultData?.error;

@@ -164,12 +164,14 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, waitMs
 	}
 }
 
-/** An environment without npm_* variables leaking from an enclosing `npm run`. */
+/** The caller's environment without npm_*, N8N_*, DB_*, NODE_ENV and JEST_* variables leaking in. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_/i.test(k) || k === 'INIT_CWD') continue;
 		if (/^N8N_|^DB_/.test(k)) continue;
+		// Jest sets NODE_ENV=test, under which n8n refuses to load nodes and exits silently.
+		if (k === 'NODE_ENV' || /^JEST_/.test(k)) continue;
 		env[k] = v;
 	}
 	return { ...env, ...extra };
