@@ -59,7 +59,7 @@ export async function createVoiceClones(context: IExecuteFunctions): Promise<INo
 		if ('json' in result) {
 			output.push({ json: result.json, pairedItem });
 		} else if (context.continueOnFail() && !isCancellation(result.error, context)) {
-			output.push(failedItem(result.error, pairedItem));
+			output.push(failedItem(context, result.error, pairedItem));
 		} else {
 			throw result.error;
 		}

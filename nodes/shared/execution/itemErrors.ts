@@ -28,13 +28,19 @@ export function isCancellation(error: unknown, context: IExecuteFunctions): bool
 
 /**
  * The item a failure becomes under "continue on fail": the error's words and HTTP code in the
- * JSON, the error itself for n8n's error output, and the items it came from.
+ * JSON, with the items it came from. n8n routes an item to the error output only when `error` is
+ * its one key (it then merges in the input item's JSON); an item carrying `.error` would have its
+ * JSON replaced by the bare message. So the error output gets `{ error }`, the regular output all.
  */
 export function failedItem(
+	context: IExecuteFunctions,
 	error: NodeApiError | NodeOperationError | ExecutionBaseError,
 	pairedItem: IPairedItemData[],
 	json: IDataObject = {},
 ): INodeExecutionData {
+	if (context.getNode().onError === 'continueErrorOutput') {
+		return { json: { error: error.message }, pairedItem };
+	}
 	const httpCode = (error as NodeApiError).httpCode;
 	return {
 		json: {
@@ -43,7 +49,6 @@ export function failedItem(
 			statusCode: httpCode ? Number(httpCode) : null,
 			description: error.description ?? null,
 		},
-		error: error as NodeApiError | NodeOperationError,
 		pairedItem,
 	};
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { NodeOperationError } from 'n8n-workflow';
+import type { INodeParameters, NodeOperationError } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeWav, MiB } from '../../helpers/wav';
@@ -28,7 +28,7 @@ function itemWith(...files: Buffer[]): RunnerInputItem {
 const BLAND = { provider: 'bland', name: 'Limit Test', binaryProperties: '*' };
 const BUENA = { provider: 'buena', name: 'Limit Test', binaryProperties: '*' };
 
-async function expectAccepted(parameters: Record<string, unknown>, item: RunnerInputItem) {
+async function expectAccepted(parameters: INodeParameters, item: RunnerInputItem) {
 	const result = await runCreate(sandbox, parameters, [item], { binaryDataMode: 'filesystem' });
 	expect(result.error).toBeUndefined();
 	expect(result.outputs[0][0].json.voiceId).toEqual(expect.any(String));
@@ -36,7 +36,7 @@ async function expectAccepted(parameters: Record<string, unknown>, item: RunnerI
 	expect(createRequests(sandbox, provider).map((entry) => entry.status)).toEqual([provider === 'buena' ? 201 : 200]);
 }
 
-async function expectRejected(parameters: Record<string, unknown>, item: RunnerInputItem, ...reasons: RegExp[]) {
+async function expectRejected(parameters: INodeParameters, item: RunnerInputItem, ...reasons: RegExp[]) {
 	const result = await runCreate(sandbox, parameters, [item], { binaryDataMode: 'filesystem' });
 	const error = result.error as NodeOperationError;
 	expect(error).toBeDefined();
