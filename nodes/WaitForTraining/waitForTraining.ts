@@ -148,7 +148,7 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	/** Settles an item with an error: an error item under "continue on fail", else the node fails. */
 	const fail = (itemIndex: number, error: NodeError, json: IDataObject = { ...items[itemIndex].json }) => {
 		if (!continueOnFail || isCancellation(error, context)) throw error;
-		results[itemIndex] = failedItem(error, [{ item: itemIndex }], json);
+		results[itemIndex] = failedItem(context, error, [{ item: itemIndex }], json);
 	};
 	const succeed = (waiter: Waiter, at: number) => {
 		waiter.done = true;

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { pairedItems } from '../../helpers/n8nRunner';
 import { FAIL_TRAINING_MESSAGE, type Sandbox } from '../../sandbox';
@@ -85,11 +85,11 @@ describe('Wait for Training, Buena AI', () => {
 		expect(success[0].json).toMatchObject({ voiceId: fine, status: 'ready' });
 		expect(pairedItems(success[0])).toEqual([{ item: 0 }]);
 		expect(errors).toHaveLength(1);
-		// n8n keeps only the message in the JSON of an error item; the error itself travels along.
+		// n8n merges the input item's JSON into an error-output item.
 		expect(errors[0].json).toEqual({
+			voiceId: failing,
 			error: `Training of voice "${failing}" failed at Buena AI: ${FAIL_TRAINING_MESSAGE}`,
 		});
-		expect(errors[0].error).toBeInstanceOf(NodeOperationError);
 		expect(pairedItems(errors[0])).toEqual([{ item: 1 }]);
 	});
 
@@ -104,7 +104,8 @@ describe('Wait for Training, Buena AI', () => {
 		expect(timedOut.json.error).toMatch(
 			new RegExp(`^Voice "${slow}" was not ready after waiting 0\\.6 s \\(timeout 0\\.6 s; last progress seen [01]%\\)$`),
 		);
-		expect(timedOut.error?.description).toContain('Check Once');
+		expect(timedOut.json).toMatchObject({ voiceId: slow, status: 'processing', statusCode: null });
+		expect(timedOut.json.description).toContain('Check Once');
 		expect(pairedItems(timedOut)).toEqual([{ item: 0 }]);
 		// It gave up at the timeout, not a round later.
 		expect(result.durationMs).toBeGreaterThanOrEqual(600);
@@ -127,8 +128,7 @@ describe('Wait for Training, Buena AI', () => {
 		const [ready, blank, missing] = result.outputs[0];
 		expect(ready.json).toMatchObject({ voiceId, status: 'ready' });
 		for (const [item, index] of [[blank, 1], [missing, 2]] as const) {
-			expect(item.json.error).toBe('No voice ID to wait for');
-			expect(item.error).toBeInstanceOf(NodeOperationError);
+			expect(item.json).toMatchObject({ error: 'No voice ID to wait for', statusCode: null });
 			expect(pairedItems(item)).toEqual([{ item: index }]);
 		}
 	});
@@ -161,6 +161,26 @@ describe('Wait for Training, Buena AI', () => {
 		expect(firstPages.length).toBeGreaterThanOrEqual(3);
 		expect(secondPages).toHaveLength(firstPages.length);
 		expect(calls).toHaveLength(2 * firstPages.length);
+	});
+
+	it('backs off while a training shows no progress, and still notices it within the cap', async () => {
+		sandbox.configure({ trainingMs: 3_600_000 }); // progress stays at 0% for 36 s
+		const voiceId = processing();
+		const markReady = setTimeout(() => sandbox.markReady(voiceId), 2_000);
+		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
+		clearTimeout(markReady);
+		const [item] = result.outputs[0];
+		expect(item.json.status).toBe('ready');
+		const calls = listCalls(sandbox);
+		const gaps = calls.slice(1).map((call, index) => call.at - calls[index].at);
+		// 0.1 s while it could be news, then 1.5× per quiet round up to 4× the interval.
+		expect(gaps.slice(0, 2).every((gap) => gap < 150)).toBe(true);
+		expect(Math.max(...gaps)).toBeGreaterThanOrEqual(380);
+		expect(Math.max(...gaps)).toBeLessThan(500);
+		// About 2 s of waiting cost ~8 requests instead of ~20, and detection stayed within the cap.
+		expect(calls.length).toBeLessThan(12);
+		const readyAt = Date.parse((item.json.voice as { updatedAt: string }).updatedAt);
+		expect(Date.parse(item.json.checkedAt as string) - readyAt).toBeLessThan(400 + 100);
 	});
 
 	it('slows down for rate limits instead of failing', async () => {
@@ -213,6 +233,7 @@ describe('Wait for Training, Buena AI', () => {
 		sandbox.injectFault({ mode: 'status', status: 503, provider: 'buena', count: 1_000 });
 		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
 		const [item] = result.outputs[0];
+		expect(item.json).toMatchObject({ voiceId, status: null, statusCode: null });
 		expect(item.json.error).toBe(
 			`Voice "${voiceId}" was not ready after waiting 1.2 s (timeout 1.2 s; no status received; the last check failed: Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE])`,
 		);
@@ -229,9 +250,7 @@ describe('Wait for Training, Buena AI', () => {
 		expect(result.durationMs).toBeLessThan(1_000);
 		expect(result.outputs[0]).toHaveLength(2);
 		for (const [index, item] of result.outputs[0].entries()) {
-			expect(item.json).toEqual({ error: 'Buena AI: Invalid API key [UNAUTHORIZED]' });
-			expect(item.error).toBeInstanceOf(NodeApiError);
-			expect((item.error as NodeApiError).httpCode).toBe('401');
+			expect(item.json).toMatchObject({ voiceId, error: 'Buena AI: Invalid API key [UNAUTHORIZED]', statusCode: 401 });
 			expect(pairedItems(item)).toEqual([{ item: index }]);
 		}
 		expect(listCalls(sandbox)).toHaveLength(1);

@@ -1,0 +1,78 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { pairedItems } from '../../helpers/n8nRunner';
+import type { Sandbox } from '../../sandbox';
+import { apiRequests, itemsFor, runWait, startWaitSandbox } from './helpers';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startWaitSandbox();
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => sandbox.reset());
+
+describe('Wait for Training, Bland AI', () => {
+	it('outputs a cloned voice at once: it is usable as soon as GET /v1/voices/{id} finds it', async () => {
+		const voiceId = sandbox.seedVoice('bland', { name: 'Support', gender: 'female' });
+		const result = await runWait(sandbox, { provider: 'bland', pollInterval: 10, timeout: 10 }, [
+			{ json: { voiceId, ticket: 7 } },
+		]);
+		expect(result.error).toBeUndefined();
+		const [item] = result.outputs[0];
+		expect(item.json).toMatchObject({
+			ticket: 7,
+			voiceId,
+			status: 'ready',
+			trainingProgress: 100,
+			voice: { name: 'Support' },
+		});
+		expect(item.json.waitedSeconds).toBeLessThan(1);
+		expect(pairedItems(item)).toEqual([{ item: 0 }]);
+		expect(result.durationMs).toBeLessThan(1_000);
+		const requests = apiRequests(sandbox, 'bland');
+		expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			`GET /bland/v1/voices/${voiceId}`,
+		]);
+		expect(requests[0].authHeaders).toEqual(['authorization']);
+	});
+
+	it('asks once per distinct voice', async () => {
+		const [a, b] = ['One', 'Two'].map((name) => sandbox.seedVoice('bland', { name }));
+		const result = await runWait(sandbox, { provider: 'bland' }, itemsFor([a, b, a]));
+		expect(result.outputs[0].map((item) => item.json.voiceId)).toEqual([a, b, a]);
+		expect(apiRequests(sandbox, 'bland')).toHaveLength(2);
+	});
+
+	it('fails an unknown voice at once, and lets the other items go on under continue on fail', async () => {
+		const known = sandbox.seedVoice('bland', { name: 'Known' });
+		const unknown = '3f1c1f0e-0000-4000-8000-000000000000';
+		const result = await runWait(sandbox, { provider: 'bland', timeout: 1 }, itemsFor([unknown, known]), {
+			continueOnFail: true,
+		});
+		expect(result.durationMs).toBeLessThan(1_000);
+		const [missing, ready] = result.outputs[0];
+		expect(missing.json).toMatchObject({
+			voiceId: unknown,
+			status: null,
+			error: `Bland AI has no voice "${unknown}" (voice not found)`,
+			statusCode: null,
+		});
+		expect(pairedItems(missing)).toEqual([{ item: 0 }]);
+		expect(ready.json).toMatchObject({ voiceId: known, status: 'ready' });
+	});
+
+	it('fails the execution for an unknown voice without continue on fail', async () => {
+		const result = await runWait(sandbox, { provider: 'bland' }, itemsFor(['no-such-voice']));
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toBe('Bland AI has no voice "no-such-voice" (voice not found)');
+	});
+
+	it('retries a Bland 5xx within the timeout', async () => {
+		const voiceId = sandbox.seedVoice('bland', { name: 'Flaky' });
+		sandbox.injectFault({ mode: 'status', status: 502, provider: 'bland', count: 2 });
+		const result = await runWait(sandbox, { provider: 'bland' }, itemsFor([voiceId]));
+		expect(result.outputs[0][0].json).toMatchObject({ voiceId, status: 'ready' });
+		expect(apiRequests(sandbox, 'bland').map((request) => request.status)).toEqual([502, 502, 200]);
+	});
+});
