@@ -61,6 +61,15 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 2,
+				description:
+					"How many voices to upload at the same time when cloning one voice per item. Requests stay under the provider's rate limit either way.",
+			},
+			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',

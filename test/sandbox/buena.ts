@@ -11,6 +11,7 @@ import { Router, type Ctx, type HandlerReply } from './routes';
 import { buenaVoiceId, FAIL_TRAINING_MARKER, type BuenaVoice, type SandboxState } from './state';
 
 export const BUENA_PREFIX = '/buena/api/v2';
+/** The documented default; the sandbox's `buenaMaxClones` option raises it as support would. */
 export const MAX_CLONES = 5;
 export const MAX_FILES = 10;
 /** "Each file must be under 50MB": a file of exactly 50 MiB (52,428,800 bytes) is rejected. */
@@ -178,10 +179,10 @@ async function createClone(ctx: Ctx): Promise<HandlerReply> {
 	}
 
 	const count = accountVoices(state, ctx.key).length;
-	if (count >= MAX_CLONES) {
-		return buenaError(429, 'VOICE_CLONE_LIMIT_EXCEEDED', 'Maximum voice clones reached (5). Delete existing clones or upgrade your plan.', {
+	if (count >= state.buenaMaxClones) {
+		return buenaError(429, 'VOICE_CLONE_LIMIT_EXCEEDED', `Maximum voice clones reached (${state.buenaMaxClones}). Delete existing clones or upgrade your plan.`, {
 			current_count: count,
-			max_allowed: MAX_CLONES,
+			max_allowed: state.buenaMaxClones,
 			upgrade_url: 'https://app.buena.ai/billing',
 		});
 	}

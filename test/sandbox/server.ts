@@ -83,6 +83,7 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 		trainingMs: options.trainingMs ?? 150_000,
 		rateLimit: options.rateLimit ?? { limit: 60, windowMs: 60_000 },
 		keepBodies: options.logBodies !== false,
+		buenaMaxClones: options.buenaMaxClones ?? 5,
 	});
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
@@ -318,7 +319,7 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 			if (sub === '/config' && method === 'POST') {
 				const b = await body();
 				if (!b.ok) return;
-				sandbox.configure(b.value as Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit'>>);
+				sandbox.configure(b.value as Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit' | 'buenaMaxClones'>>);
 				return json(200, { trainingMs: state.trainingMs, rateLimit: { ...state.limiter.config } });
 			}
 			if (sub === '/reset' && method === 'POST') {
@@ -369,6 +370,12 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 					throw new Error('sandbox: trainingMs must be a number >= 0');
 				}
 				state.trainingMs = patch.trainingMs;
+			}
+			if (patch.buenaMaxClones !== undefined) {
+				if (!Number.isInteger(patch.buenaMaxClones) || patch.buenaMaxClones < 0) {
+					throw new Error('sandbox: buenaMaxClones must be an integer >= 0');
+				}
+				state.buenaMaxClones = patch.buenaMaxClones;
 			}
 			if (patch.rateLimit !== undefined) {
 				const { limit, windowMs } = patch.rateLimit;

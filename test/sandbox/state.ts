@@ -63,6 +63,7 @@ export class SandboxState {
 		bland: new Set([DEMO_KEYS.bland]),
 	};
 	trainingMs: number;
+	buenaMaxClones: number;
 	readonly limiter: RateLimiter;
 	readonly faults = new FaultQueue();
 	readonly log = new RequestLog(() => [...this.keys.buena, ...this.keys.bland]);
@@ -70,8 +71,14 @@ export class SandboxState {
 	readonly blandVoices = new Map<string, BlandVoice>();
 	readonly keepBodies: boolean;
 
-	constructor(opts: { trainingMs: number; rateLimit: { limit: number; windowMs: number }; keepBodies: boolean }) {
+	constructor(opts: {
+		trainingMs: number;
+		rateLimit: { limit: number; windowMs: number };
+		keepBodies: boolean;
+		buenaMaxClones: number;
+	}) {
 		this.trainingMs = opts.trainingMs;
+		this.buenaMaxClones = opts.buenaMaxClones;
 		this.limiter = new RateLimiter({ ...opts.rateLimit });
 		this.keepBodies = opts.keepBodies;
 	}

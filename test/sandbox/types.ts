@@ -12,6 +12,8 @@ export interface SandboxOptions {
 	trainingMs?: number;
 	/** Buena per-key fixed window. Default { limit: 60, windowMs: 60_000 }. */
 	rateLimit?: { limit: number; windowMs: number };
+	/** Buena voice clones per key. Default 5 (the docs: "contact support for higher limits"). */
+	buenaMaxClones?: number;
 	/** `false` (the only value): multipart text-field values are not kept in the request log. */
 	logBodies?: false;
 }
@@ -90,7 +92,7 @@ export interface Sandbox {
 	log(): RequestLogEntry[];
 	clearLog(): void;
 	injectFault(fault: FaultSpec): void;
-	configure(patch: Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit'>>): void;
+	configure(patch: Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit' | 'buenaMaxClones'>>): void;
 	reset(): void;
 	addKey(provider: Provider, key: string): void;
 	seedVoice(provider: Provider, voice: SeedVoice): string;

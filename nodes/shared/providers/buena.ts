@@ -1,4 +1,6 @@
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import { quotaExceededError } from '../transport/apiErrors';
 
 import { MEBIBYTE } from '../units';
 import {
@@ -168,6 +170,15 @@ export const buena: VoiceProvider = {
 	},
 	createFields: [
 		{
+			displayName: 'Account Voice Clone Limit',
+			name: 'cloneLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description:
+				'How many voice clones the Buena AI account may hold: 5 unless Buena support raised it. Checked before any audio is uploaded.',
+		},
+		{
 			displayName: 'Voice Settings',
 			name: 'settings',
 			type: 'collection',
@@ -203,7 +214,10 @@ export const buena: VoiceProvider = {
 	],
 
 	readCreateOptions(context, itemIndex) {
-		return { settings: context.getNodeParameter('settings', itemIndex, {}) as IDataObject };
+		return {
+			settings: context.getNodeParameter('settings', itemIndex, {}) as IDataObject,
+			cloneLimit: context.getNodeParameter('cloneLimit', itemIndex, buena.limits.maxClones) as number,
+		};
 	},
 
 	validateCreateOptions(_name, options) {
@@ -219,12 +233,13 @@ export const buena: VoiceProvider = {
 
 	async checkBeforeCreate(api, request) {
 		const { clones, total } = await listClones(api);
-		const maxClones = buena.limits.maxClones ?? Infinity;
+		const maxClones = asNumber(request.options.cloneLimit) ?? buena.limits.maxClones ?? Infinity;
 		if (total >= maxClones) {
-			throw new NodeOperationError(
+			throw quotaExceededError(
 				api.node,
 				`Buena AI allows ${maxClones} voice clones per account and yours already has ${total}, so "${request.name}" was not created`,
-				{ itemIndex: api.itemIndex, description: 'Delete a voice clone you no longer need, or upgrade the Buena AI plan. No audio was uploaded.' },
+				api.itemIndex,
+				'Delete a voice clone you no longer need, or upgrade the Buena AI plan. No audio was uploaded.',
 			);
 		}
 		return { existingVoiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)) };

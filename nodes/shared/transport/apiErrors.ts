@@ -1,4 +1,4 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import type { ProviderError } from '../providers/types';
 import type { NetworkFailure } from './networkFailure';
@@ -21,12 +21,30 @@ export function providerApiError(
 		message: error.message,
 		details: error.details,
 	};
-	return new NodeApiError(node, response, {
+	const apiError = new NodeApiError(node, response, {
 		httpCode: String(statusCode),
 		message: `${providerName}: ${error.message}${code}`,
 		description: error.details.length ? error.details.join('\n') : undefined,
 		itemIndex,
 	});
+	apiError.context.providerErrorKind = error.kind;
+	return apiError;
+}
+
+/** The account cannot hold another voice: retrying, or trying the next item, cannot help. */
+export function quotaExceededError(
+	node: INode,
+	message: string,
+	itemIndex: number,
+	description: string,
+): NodeOperationError {
+	const error = new NodeOperationError(node, message, { itemIndex, description });
+	error.context.providerErrorKind = 'quota';
+	return error;
+}
+
+export function isQuotaError(error: unknown): boolean {
+	return (error as { context?: { providerErrorKind?: unknown } })?.context?.providerErrorKind === 'quota';
 }
 
 export function networkApiError(

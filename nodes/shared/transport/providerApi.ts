@@ -8,6 +8,7 @@ import {
 import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
 import { networkApiError, providerApiError } from './apiErrors';
 import type { NetworkFailure } from './networkFailure';
+import { pacerFor } from './ratePacer';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay';
 import { secureBaseUrl } from './secureBaseUrl';
 import { sendOnce, type SendOutcome } from './send';
@@ -44,13 +45,23 @@ export async function connectProvider(
 	}
 	const node = context.getNode();
 	const signal = context.getExecutionCancelSignal?.();
+	const pacer = pacerFor(provider.credentialType, baseUrl, credentials.apiKey);
+	const wait = async (ms: number) => await sleepWithAbort(ms, signal);
 	return {
 		provider,
 		context,
 		itemIndex,
 		policy,
-		send: async (request) => await sendOnce(context, provider.credentialType, baseUrl, request),
-		wait: async (ms) => await sleepWithAbort(ms, signal),
+		send: async (request) => {
+			for (let delay = pacer.reserve(); delay > 0; delay = pacer.reserve()) await wait(delay);
+			const outcome = await sendOnce(context, provider.credentialType, baseUrl, request);
+			const response = outcome.type === 'response' ? outcome.response : undefined;
+			const error = response?.statusCode === 429 ? provider.parseError(response) : undefined;
+			const limited = error?.kind === 'rateLimit';
+			pacer.settle(response, limited ? retryDelayMs(0, policy, response, error?.retryAfterMs) : undefined);
+			return outcome;
+		},
+		wait,
 		apiError: (response, error = provider.parseError(response)) =>
 			providerApiError(node, provider.displayName, response.statusCode, error, itemIndex),
 		networkError: (failure, attempts) => {

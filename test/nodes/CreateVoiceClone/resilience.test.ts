@@ -127,18 +127,29 @@ describe('retries never create a second voice', () => {
 		expect(createRequests(sandbox, 'bland')).toHaveLength(1);
 	});
 
-	it('never retries the quota answer of the server', async () => {
+	it('never retries the quota answer of the server, and tries no further item', async () => {
+		// The node is told the account may hold 10, the server knows it holds 5: its 429 quota
+		// answer (not a rate limit) must be reported at once, and the next item not even tried.
 		for (let index = 0; index < 4; index++) sandbox.seedVoice('buena', { name: `Existing ${index}` });
-		// Two items: the first takes the last free place, the second meets the quota.
-		const result = await runCreate(sandbox, { provider: 'buena', name: '={{ $json.name }}' }, [
-			{ ...sample(), json: { name: 'Fifth' } },
-			{ ...sample(), json: { name: 'Sixth' } },
-		], { continueOnFail: true });
-		expect(result.outputs[0].map((item) => item.json.error ?? item.json.name)).toEqual([
-			'Fifth',
-			'Buena AI allows 5 voice clones per account and yours already has 5, so "Sixth" was not created',
-		]);
-		expect(createRequests(sandbox, 'buena')).toHaveLength(1);
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'buena', name: '={{ $json.name }}', cloneLimit: 10, options: { concurrency: 1 } },
+			[
+				{ ...sample(), json: { name: 'Fifth' } },
+				{ ...sample(), json: { name: 'Sixth' } },
+				{ ...sample(), json: { name: 'Seventh' } },
+			],
+			{ continueOnFail: true },
+		);
+		const [fifth, sixth, seventh] = result.outputs[0].map((item) => item.json);
+		expect(fifth.name).toBe('Fifth');
+		expect(sixth).toEqual({
+			error: 'Buena AI: Maximum voice clones reached (5). Delete existing clones or upgrade your plan. [VOICE_CLONE_LIMIT_EXCEEDED]',
+			statusCode: 429,
+			description: 'Voice clones: 5 of 5 allowed',
+		});
+		expect(seventh.error).toMatch(/^"Seventh" was not created: an earlier item of this run found the Buena AI account full/);
+		expect(createRequests(sandbox, 'buena')).toHaveLength(2);
 	});
 
 	it('gives up on a Buena rate limit only after the retries, with the code kept', async () => {

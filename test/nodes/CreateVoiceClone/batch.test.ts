@@ -1,0 +1,81 @@
+import { startSandbox, type Sandbox } from '../../sandbox';
+import { makeWav } from '../../helpers/wav';
+import type { RunnerInputItem } from '../../helpers/n8nRunner';
+import { apiRequests, createRequests, runCreate } from './helpers';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ trainingMs: 60_000 });
+});
+afterAll(async () => await sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ rateLimit: { limit: 1000, windowMs: 60_000 }, buenaMaxClones: 5 });
+});
+
+const leads = (count: number): RunnerInputItem[] =>
+	Array.from({ length: count }, (_, index) => ({
+		json: { name: `Lead ${index}` },
+		binary: { data: { data: makeWav({ seconds: 1 + (index % 3) }), fileName: `lead-${index}.wav` } },
+	}));
+
+describe('batch cloning', () => {
+	it('keeps output order and pairedItem with several uploads at a time', async () => {
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 3 } },
+			leads(7),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0].map((item) => [item.json.name, item.pairedItem])).toEqual(
+			Array.from({ length: 7 }, (_, index) => [`Lead ${index}`, [{ item: index }]]),
+		);
+		expect(createRequests(sandbox, 'bland')).toHaveLength(7);
+	});
+
+	it('stays under a small rate-limit window by waiting instead of failing', async () => {
+		// 8 clones = 16 requests (a quota check and an upload each) through a window of 5 per second.
+		sandbox.configure({ rateLimit: { limit: 5, windowMs: 1_000 }, buenaMaxClones: 100 });
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'buena', name: '={{ $json.name }}', cloneLimit: 100, options: { concurrency: 4 } },
+			leads(8),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0]).toHaveLength(8);
+		const statuses = apiRequests(sandbox, 'buena').map((entry) => entry.status);
+		expect(statuses).toHaveLength(16);
+		expect(statuses.filter((status) => status === 429)).toEqual([]);
+		expect(result.durationMs).toBeGreaterThan(2_000);
+	});
+
+	it('fails the rest fast once the Buena quota is reached mid-batch, keeping the earlier clones', async () => {
+		sandbox.seedVoice('buena', { name: 'Existing' });
+		sandbox.seedVoice('buena', { name: 'Existing 2' });
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'buena', name: '={{ $json.name }}', options: { concurrency: 1 } },
+			leads(6),
+			{ continueOnFail: true },
+		);
+		const outputs = result.outputs[0].map((item) => item.json);
+		expect(outputs.slice(0, 3).map((json) => json.name)).toEqual(['Lead 0', 'Lead 1', 'Lead 2']);
+		expect(outputs[3].error).toBe(
+			'Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 3" was not created',
+		);
+		for (const json of outputs.slice(4)) {
+			expect(json.error).toMatch(/^"Lead \d" was not created: an earlier item of this run found the Buena AI account full/);
+		}
+		expect(createRequests(sandbox, 'buena')).toHaveLength(3);
+		// Items after the quota was found send nothing at all.
+		expect(apiRequests(sandbox, 'buena')).toHaveLength(3 * 2 + 1);
+	});
+
+	it('without continue on fail, stops at the first failure and reports it', async () => {
+		const input = leads(4);
+		input[1] = { json: { name: 'Broken' }, binary: { data: { data: Buffer.from('not audio'), fileName: 'broken.wav' } } };
+		const result = await runCreate(sandbox, { provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 1 } }, input);
+		expect(result.error?.message).toMatch(/"broken\.wav" \(item 1, binary property "data"\) is not audio/);
+		expect(createRequests(sandbox, 'bland')).toHaveLength(1);
+	});
+});
