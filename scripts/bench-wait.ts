@@ -79,7 +79,7 @@ async function run(sandbox: Sandbox, scenario: 'training' | 'stalled' | 'bland',
 		},
 		input: voiceIds.map((voiceId) => ({ json: { voiceId } })),
 	});
-	const endedAt = started + result.durationMs;
+	const endedAt = Date.now();
 	if (markTimer) clearTimeout(markTimer);
 	if (result.error) throw result.error;
 
@@ -132,6 +132,8 @@ async function main() {
 	const sandbox = await startSandbox({ rateLimit: { limit: 100_000, windowMs: 60_000 } });
 	const rows: Row[] = [];
 	try {
+		// Warm-up (module loading, n8n-core set-up, first sockets), not measured.
+		await run(sandbox, 'bland', 1);
 		for (const scenario of ['training', 'stalled', 'bland'] as const) {
 			for (const clones of COUNTS) {
 				process.stderr.write(`${scenario} × ${clones}…\n`);

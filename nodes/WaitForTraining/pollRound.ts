@@ -5,6 +5,7 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError, isCancellation } from '../shared/execution/itemErrors';
+import { describeUnexpectedBody } from '../shared/providers/parsing';
 import type { VoiceState } from '../shared/providers/types';
 import type { ProviderConnection } from '../shared/transport/providerApi';
 import { providerApi } from '../shared/transport/providerApi';
@@ -50,6 +51,8 @@ export async function pollRound(
 	intervalMs: number,
 ): Promise<RoundResult> {
 	let last: SendOutcome | undefined;
+	/** A success status whose body is not JSON (a proxy page, a cut-off answer). */
+	let unreadable: { statusCode: number; body: unknown } | undefined;
 	let deadlineReached = false;
 	const node = base.context.getNode();
 	const policy: RetryPolicy = {
@@ -63,6 +66,10 @@ export async function pollRound(
 		policy,
 		send: async (request) => {
 			last = await base.send(request);
+			const response = last.type === 'response' ? last.response : undefined;
+			if (response && response.statusCode < 400 && (response.body === null || typeof response.body !== 'object')) {
+				unreadable ??= response;
+			}
 			return last;
 		},
 		wait: async (ms) => {
@@ -81,6 +88,16 @@ export async function pollRound(
 			(error: unknown) => ({ error }),
 		);
 	const at = Date.now();
+	if ('states' in result && unreadable) {
+		// The provider module would read such a page as "no voices" and every voice would be
+		// reported as not found; it is an answer to ask again, like a 502.
+		const error = new NodeOperationError(
+			node,
+			`${base.provider.displayName}: ${describeUnexpectedBody(unreadable.statusCode, unreadable.body)}`,
+			{ itemIndex: base.itemIndex },
+		);
+		return { type: 'transient', error, at };
+	}
 	if ('states' in result) return { type: 'states', states: result.states, at };
 
 	const error = asNodeError(base.context, result.error, base.itemIndex);
