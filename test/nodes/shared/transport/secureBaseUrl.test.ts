@@ -1,0 +1,33 @@
+import { assertSecureRequestUrl, secureBaseUrl } from '../../../../nodes/shared/transport/secureBaseUrl';
+
+describe('secureBaseUrl', () => {
+	it.each([
+		['https://api.buena.ai/api/v2', 'https://api.buena.ai/api/v2'],
+		['https://api.buena.ai/api/v2///', 'https://api.buena.ai/api/v2'],
+		['  https://api.bland.ai/ ', 'https://api.bland.ai'],
+		['http://127.0.0.1:4010/buena/api/v2/', 'http://127.0.0.1:4010/buena/api/v2'],
+		['http://127.8.9.10:1', 'http://127.8.9.10:1'],
+		['http://localhost:4010/bland', 'http://localhost:4010/bland'],
+		['http://sandbox.localhost:4010', 'http://sandbox.localhost:4010'],
+		['http://[::1]:4010/bland', 'http://[::1]:4010/bland'],
+	])('accepts %s', (input, expected) => expect(secureBaseUrl(input)).toBe(expected));
+
+	it.each([
+		['http://api.buena.ai/api/v2', /plain http to a remote host/],
+		['http://128.0.0.1', /plain http to a remote host/],
+		['http://localhost.evil.com', /plain http to a remote host/],
+		['http://127.0.0.1.nip.io', /plain http to a remote host/],
+		['ftp://api.bland.ai', /must start with https/],
+		['api.bland.ai', /not a valid URL/],
+		['', /not a valid URL/],
+		[undefined, /not a valid URL/],
+	])('refuses %s', (input, message) => expect(() => secureBaseUrl(input)).toThrow(message));
+
+	it('checks the URL a request really goes to, not just its base', () => {
+		expect(() => assertSecureRequestUrl('/voice-clones', 'https://api.buena.ai/api/v2')).not.toThrow();
+		expect(() => assertSecureRequestUrl('http://evil.example/steal', 'https://api.buena.ai/api/v2')).toThrow(
+			/plain http to a remote host/,
+		);
+		expect(() => assertSecureRequestUrl('http://127.0.0.1:4010/x', undefined)).not.toThrow();
+	});
+});
