@@ -5,7 +5,6 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError, isCancellation } from '../shared/execution/itemErrors';
-import { describeUnexpectedBody } from '../shared/providers/parsing';
 import type { VoiceState } from '../shared/providers/types';
 import type { ProviderConnection } from '../shared/transport/providerApi';
 import { providerApi } from '../shared/transport/providerApi';
@@ -51,8 +50,8 @@ export async function pollRound(
 	intervalMs: number,
 ): Promise<RoundResult> {
 	let last: SendOutcome | undefined;
-	/** A success status whose body is not JSON (a proxy page, a cut-off answer). */
-	let unreadable: { statusCode: number; body: unknown } | undefined;
+	/** A success status whose body is not JSON (a proxy page, a cut-off answer): ask again next round. */
+	let unreadable = false;
 	let deadlineReached = false;
 	const node = base.context.getNode();
 	const policy: RetryPolicy = {
@@ -67,9 +66,7 @@ export async function pollRound(
 		send: async (request) => {
 			last = await base.send(request);
 			const response = last.type === 'response' ? last.response : undefined;
-			if (response && response.statusCode < 400 && (response.body === null || typeof response.body !== 'object')) {
-				unreadable ??= response;
-			}
+			if (response && response.statusCode < 400 && typeof response.body === 'string') unreadable = true;
 			return last;
 		},
 		wait: async (ms) => {
@@ -88,16 +85,6 @@ export async function pollRound(
 			(error: unknown) => ({ error }),
 		);
 	const at = Date.now();
-	if ('states' in result && unreadable) {
-		// The provider module would read such a page as "no voices" and every voice would be
-		// reported as not found; it is an answer to ask again, like a 502.
-		const error = new NodeOperationError(
-			node,
-			`${base.provider.displayName}: ${describeUnexpectedBody(unreadable.statusCode, unreadable.body)}`,
-			{ itemIndex: base.itemIndex },
-		);
-		return { type: 'transient', error, at };
-	}
 	if ('states' in result) return { type: 'states', states: result.states, at };
 
 	const error = asNodeError(base.context, result.error, base.itemIndex);
@@ -110,5 +97,5 @@ export async function pollRound(
 				: base.apiError(last.response);
 		return { type: 'transient', error: asNodeError(base.context, cause, base.itemIndex), at };
 	}
-	return { type: isTransientOutcome(last) ? 'transient' : 'fatal', error, at };
+	return { type: isTransientOutcome(last) || unreadable ? 'transient' : 'fatal', error, at };
 }

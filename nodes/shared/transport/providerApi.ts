@@ -5,6 +5,7 @@ import {
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
+import { describeUnexpectedBody } from '../providers/parsing';
 import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
 import { networkApiError, providerApiError } from './apiErrors';
 import type { NetworkFailure } from './networkFailure';
@@ -13,6 +14,15 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDel
 import { secureBaseUrl } from './secureBaseUrl';
 import { sendOnce, type SendOutcome } from './send';
 import type { ApiRequest, ApiResponse } from './types';
+
+/**
+ * Every read expects a JSON envelope: a 2xx whose body is not one (a proxy's page, truncated
+ * JSON) must not be read as an empty answer, e.g. "no clones", so it counts as a server error.
+ */
+function unexpectedSuccessBody(response: ApiResponse): ProviderError | undefined {
+	if (typeof response.body !== 'string' || response.body.trim() === '') return undefined;
+	return { kind: 'server', message: describeUnexpectedBody(response.statusCode, response.body), details: [] };
+}
 
 const RETRYABLE_READ_KINDS = new Set<ProviderError['kind']>(['rateLimit', 'transient', 'server']);
 
@@ -92,8 +102,8 @@ export async function requestWithRetry(
 			continue;
 		}
 		const { response } = outcome;
-		if (response.statusCode < 400) return response;
-		const error = provider.parseError(response);
+		const error = response.statusCode < 400 ? unexpectedSuccessBody(response) : provider.parseError(response);
+		if (!error) return response;
 		if (error.kind === 'notFound' && options.notFoundIsEmpty) return undefined;
 		const delay = retryDelayMs(attempt, policy, response, error.retryAfterMs);
 		if (!RETRYABLE_READ_KINDS.has(error.kind) || !canRetry || delay > policy.maxWaitMs) {

@@ -78,6 +78,14 @@ describe('provider errors become NodeApiErrors that keep the HTTP code', () => {
 		expect(await listBlandVoices()).toEqual([]);
 	});
 
+	it('does not read a broken 200 answer to the quota check as "no clones": it asks again', async () => {
+		for (let index = 0; index < 5; index++) sandbox.seedVoice('buena', { name: `Existing ${index}` });
+		sandbox.injectFault({ mode: 'brokenJson', provider: 'buena', method: 'GET', pathIncludes: '/voice-clones' });
+		const result = await runCreate(sandbox, { provider: 'buena', name: 'Sixth' }, [sample()]);
+		expect(result.error?.message).toMatch(/yours already has 5/);
+		expect(apiRequests(sandbox, 'buena').map((entry) => entry.fault ?? entry.status)).toEqual(['brokenJson', 200]);
+	});
+
 	it('explains an HTML error page instead of failing to parse it', async () => {
 		sandbox.injectFault({ mode: 'html', status: 500, provider: 'buena', method: 'POST' } as FaultSpec);
 		const result = await runCreate(sandbox, { provider: 'buena', name: 'Html' }, [sample()]);
