@@ -6,11 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
+import { providerCredentials, providerNameExpression } from '../shared/providers/nodeDescription';
 import { createVoiceClones } from './createVoiceClones';
 import { createVoiceCloneProperties } from './properties';
-
-const providerNames = Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.displayName]));
 
 export class CreateVoiceClone implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,17 +17,13 @@ export class CreateVoiceClone implements INodeType {
 		icon: { light: 'file:voiceClone.svg', dark: 'file:voiceClone.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: `={{ ${JSON.stringify(providerNames)}[$parameter["provider"]] }}`,
+		subtitle: `={{ ${providerNameExpression} }}`,
 		description: 'Clone a voice from audio samples in binary data, with Buena AI or Bland AI',
 		defaults: { name: 'Create Voice Clone' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: PROVIDERS.map((provider) => ({
-			name: provider.credentialType,
-			required: true,
-			displayOptions: { show: { provider: [provider.id] } },
-		})),
+		credentials: providerCredentials,
 		properties: createVoiceCloneProperties,
 	};
 

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../shared/providers';
+import { providerProperty } from '../shared/providers/nodeDescription';
 
 /** Each provider's own fields, shown only while that provider is selected. */
 const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
@@ -11,14 +12,7 @@ const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
 );
 
 export const createVoiceCloneProperties: INodeProperties[] = [
-	{
-		displayName: 'Provider',
-		name: 'provider',
-		type: 'options',
-		noDataExpression: true,
-		options: PROVIDERS.map((provider) => ({ name: provider.displayName, value: provider.id })),
-		default: 'buena',
-	},
+	providerProperty,
 	{
 		displayName: 'Name',
 		name: 'name',

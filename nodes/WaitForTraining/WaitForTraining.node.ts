@@ -6,11 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
+import { providerCredentials, providerNameExpression } from '../shared/providers/nodeDescription';
 import { waitForTrainingProperties } from './properties';
 import { waitForTraining } from './waitForTraining';
-
-const providerNames = Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.displayName]));
 
 export class WaitForTraining implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,17 +17,13 @@ export class WaitForTraining implements INodeType {
 		icon: { light: 'file:waitForTraining.svg', dark: 'file:waitForTraining.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: `={{ ${JSON.stringify(providerNames)}[$parameter["provider"]] + ($parameter["checkOnce"] ? ": check once" : "") }}`,
+		subtitle: `={{ ${providerNameExpression} + ($parameter["checkOnce"] ? ": check once" : "") }}`,
 		description: 'Wait until a cloned voice has finished training and can be used, with Buena AI or Bland AI',
 		defaults: { name: 'Wait for Training' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: PROVIDERS.map((provider) => ({
-			name: provider.credentialType,
-			required: true,
-			displayOptions: { show: { provider: [provider.id] } },
-		})),
+		credentials: providerCredentials,
 		properties: waitForTrainingProperties,
 	};
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
+import { providerProperty } from '../shared/providers/nodeDescription';
 
 export const waitForTrainingProperties: INodeProperties[] = [
 	{
@@ -10,14 +10,7 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Provider',
-		name: 'provider',
-		type: 'options',
-		noDataExpression: true,
-		options: PROVIDERS.map((provider) => ({ name: provider.displayName, value: provider.id })),
-		default: 'buena',
-	},
+	providerProperty,
 	{
 		displayName: 'Voice ID',
 		name: 'voiceId',
