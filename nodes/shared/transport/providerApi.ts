@@ -1,12 +1,12 @@
 import {
 	ManualExecutionCancelledError,
 	NodeOperationError,
-	sleepWithAbort,
 	type IExecuteFunctions,
 } from 'n8n-workflow';
 
 import { describeUnexpectedBody } from '../providers/parsing';
 import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
+import { abortableSleep } from './abortableSleep';
 import { networkApiError, providerApiError } from './apiErrors';
 import type { NetworkFailure } from './networkFailure';
 import { pacerFor } from './ratePacer';
@@ -56,7 +56,7 @@ export async function connectProvider(
 	const node = context.getNode();
 	const signal = context.getExecutionCancelSignal?.();
 	const pacer = pacerFor(provider.credentialType, baseUrl, credentials.apiKey);
-	const wait = async (ms: number) => await sleepWithAbort(ms, signal);
+	const wait = async (ms: number) => await abortableSleep(ms, signal);
 	return {
 		provider,
 		context,
