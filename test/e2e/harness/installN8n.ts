@@ -62,10 +62,12 @@ export function isN8nInstalled(version: string): boolean {
 		const marker = JSON.parse(fs.readFileSync(path.join(info.dir, MARKER), 'utf8')) as {
 			version: string;
 			nodeVersion: string;
+			overrides?: Record<string, string>;
 		};
 		return (
 			marker.version === version &&
 			marker.nodeVersion === NODE_VERSION &&
+			JSON.stringify(marker.overrides ?? {}) === JSON.stringify(NPM_OVERRIDES) &&
 			fs.existsSync(info.nodeBin) &&
 			fs.existsSync(info.n8nBin)
 		);
@@ -151,7 +153,7 @@ async function doInstall(version: string, log: (line: string) => void): Promise<
 		fs.writeFileSync(
 			path.join(info.dir, MARKER),
 			JSON.stringify(
-				{ version, nodeVersion: NODE_VERSION, installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 },
+				{ version, nodeVersion: NODE_VERSION, overrides: NPM_OVERRIDES, installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 },
 				null,
 				2,
 			) + '\n',

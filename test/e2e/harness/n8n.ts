@@ -168,6 +168,11 @@ export function majorOf(version: string): number {
 
 /** Every live instance, so a test run can clean up whatever a failing test left. */
 const live = new Set<N8n>();
+/** Process groups of running servers: killed when this process exits, however it exits. */
+const serverGroups = new Set<number>();
+process.once('exit', () => {
+	for (const pid of serverGroups) killGroup(pid, 'SIGKILL');
+});
 
 /** Disposes every instance still alive (use in afterAll as a safety net). */
 export async function disposeAll(): Promise<void> {
@@ -190,7 +195,6 @@ export class N8n {
 	private readonly options: N8nOptions;
 	private readonly ownsUserFolder: boolean;
 	private readonly servers = new Set<N8nServer>();
-	private readonly brokerPort: number;
 	private disposed = false;
 
 	private constructor(init: {
@@ -199,7 +203,6 @@ export class N8n {
 		userFolder: string;
 		ownsUserFolder: boolean;
 		installedPackage: InstalledPackage | undefined;
-		brokerPort: number;
 	}) {
 		this.options = init.options;
 		this.version = init.options.version;
@@ -208,7 +211,6 @@ export class N8n {
 		this.ownsUserFolder = init.ownsUserFolder;
 		this.filesDir = path.join(init.userFolder, 'files');
 		this.installedPackage = init.installedPackage;
-		this.brokerPort = init.brokerPort;
 		live.add(this);
 	}
 
@@ -238,7 +240,6 @@ export class N8n {
 			userFolder,
 			ownsUserFolder,
 			installedPackage,
-			brokerPort: await freePort(),
 		});
 	}
 
@@ -280,7 +281,6 @@ export class N8n {
 			// way once N8N_RUNNERS_ENABLED=true (without it: in-process, deprecated).
 			...(majorOf(this.version) < 2 ? { N8N_RUNNERS_ENABLED: this.options.taskRunners === false ? 'false' : 'true' } : {}),
 			N8N_RUNNERS_MODE: 'internal',
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_NATIVE_PYTHON_RUNNER: 'false',
 			// Binary data: `database` is what queue mode uses; both must be available.
@@ -305,9 +305,11 @@ export class N8n {
 	/** Runs `n8n <args>` with this instance's environment; never throws on exit code. */
 	async run(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
 		this.assertAlive();
+		// Each n8n process starts its own task broker: a port of its own lets calls overlap.
+		const brokerPort = String(await freePort());
 		const result = await runCommand(this.install.nodeBin, [this.install.n8nBin, ...args], {
 			cwd: this.userFolder,
-			env: this.env(opts.env),
+			env: this.env({ N8N_RUNNERS_BROKER_PORT: brokerPort, ...(opts.env ?? {}) }),
 			timeoutMs: opts.timeoutMs ?? 180_000,
 		});
 		await this.registerPackageOnce();
@@ -415,6 +417,7 @@ export class N8n {
 		const port = opts.port ?? (await freePort());
 		const env = this.env({
 			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			...(opts.env ?? {}),
@@ -425,6 +428,7 @@ export class N8n {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
+		if (child.pid) serverGroups.add(child.pid);
 		let output = '';
 		const append = (b: Buffer) => {
 			output += b.toString('utf8');
@@ -450,6 +454,7 @@ export class N8n {
 					await exited;
 					clearTimeout(timer);
 					killGroup(child.pid, 'SIGKILL'); // the task runner child, if it outlived n8n
+					if (child.pid) serverGroups.delete(child.pid);
 				}
 				await exited;
 				this.servers.delete(server);
