@@ -3,6 +3,12 @@ import { createHash } from 'crypto';
 import { rateLimitRemaining, rateLimitResetMs } from './retryDelay';
 import type { ApiResponse } from './types';
 
+function headerNumber(response: ApiResponse, name: string): number | undefined {
+	const raw = response.headers[name] ?? response.headers[name.toLowerCase()];
+	const value = Number(Array.isArray(raw) ? raw[0] : raw);
+	return raw === undefined || raw === null || !Number.isFinite(value) ? undefined : value;
+}
+
 /**
  * Keeps the requests made with one credential under the provider's rate limit, across items,
  * nodes and executions of this n8n process. It learns the window from `X-RateLimit-Remaining` /
@@ -18,6 +24,11 @@ export class RatePacer {
 
 	private inFlight = 0;
 
+	/** `X-RateLimit-Reset` of the newest window seen, and the latest that window can end. */
+	private windowReset = 0;
+
+	private windowEnd = Infinity;
+
 	/** How long to wait before a request may be sent now; 0 reserves a place for it. */
 	reserve(now = Date.now()): number {
 		if (this.blockedUntil > now) return this.blockedUntil - now;
@@ -30,6 +41,28 @@ export class RatePacer {
 		return 0;
 	}
 
+	/**
+	 * X-RateLimit-Reset is in whole seconds, rounded up: waiting for it alone loses up to a second
+	 * per window (as much as the window itself when it lasts 1 s). The answer to the first request
+	 * counted in a window (Remaining = Limit − 1) arrived after that window began, so with
+	 * X-RateLimit-Window (seconds) the window is over by that answer + Window at the latest. Only an
+	 * absolute Reset (unix seconds, as documented) tells windows apart; otherwise: Infinity.
+	 */
+	private windowEndBound(response: ApiResponse, remaining: number, now: number): number {
+		const reset = headerNumber(response, 'X-RateLimit-Reset');
+		if (reset === undefined || reset < 1e9 || reset < this.windowReset) return Infinity;
+		if (reset > this.windowReset) {
+			this.windowReset = reset;
+			this.windowEnd = Infinity;
+		}
+		const limit = headerNumber(response, 'X-RateLimit-Limit');
+		const windowSeconds = headerNumber(response, 'X-RateLimit-Window');
+		if (limit !== undefined && windowSeconds !== undefined && windowSeconds > 0 && remaining === limit - 1) {
+			this.windowEnd = now + windowSeconds * 1000;
+		}
+		return this.windowEnd;
+	}
+
 	/** Learns from an answer to a request `reserve` let through; `retryAfterMs` when it was rate limited. */
 	settle(response: ApiResponse | undefined, retryAfterMs: number | undefined, now = Date.now()): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
@@ -38,7 +71,7 @@ export class RatePacer {
 		const resetIn = rateLimitResetMs(response, now);
 		if (remaining !== undefined && resetIn !== undefined) {
 			this.remaining = remaining;
-			this.resetAt = now + resetIn;
+			this.resetAt = Math.min(now + resetIn, this.windowEndBound(response, remaining, now));
 		}
 		if (retryAfterMs !== undefined) this.blockedUntil = Math.max(this.blockedUntil, now + retryAfterMs);
 	}
