@@ -27,6 +27,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { summariseProfile } from './bench/inspector';
 import { startBenchN8n, webhookWorkflow, type BenchN8n } from './bench/n8nInstance';
 import { idleRss, median, mib, peakRssBetween, readMemory, resetPeak, sampleMemory } from './bench/rss';
 import { startSandboxProcess, type SandboxProcess } from './bench/sandboxProcess';
@@ -198,6 +199,9 @@ async function measure(
 	} else {
 		const webhook = tool === 'our node' ? 'bench-node' : 'bench-http';
 		const nodeName = tool === 'our node' ? 'Create Voice Clone' : 'HTTP Request';
+		// A full GC first: idle is then a collected heap, not the garbage of the previous run.
+		await n8n.gc();
+		await sleep(300);
 		const idle = await idleRss(n8n.pid);
 		if (!resetPeak(n8n.pid)) throw new Error('cannot reset VmHWM of n8n (needs /proc/<pid>/clear_refs)');
 		const sampler = sampleMemory(n8n.pid);
@@ -298,6 +302,11 @@ interface BatchRun {
 	answered429: number;
 	nodeMs: number;
 	spanMs: number;
+	/** Bursts of requests (gaps > 300 ms split them) and the median time between burst starts. */
+	bursts: number;
+	burstIntervalMs: number;
+	/** Median ms past the whole second at which a burst started (≈0 when waits end on a whole-second Reset). */
+	burstStartMsIntoSecond: number;
 	firstError?: string;
 }
 
@@ -311,6 +320,10 @@ async function measureBatch(n8n: BenchN8n, sandbox: SandboxProcess, dir: string,
 	const items = nodeRun?.data?.main?.[0] ?? [];
 	await n8n.deleteExecutions([exec.id]);
 	const errors = items.map((i) => i.json.error).filter((e) => e !== undefined);
+	const starts: number[] = [];
+	for (let i = 0; i < entries.length; i++) {
+		if (i === 0 || entries[i].at - entries[i - 1].at > 300) starts.push(entries[i].at);
+	}
 	const isRate = (e: unknown) => /rate.?limit|429|too many/i.test(JSON.stringify(e));
 	if (res.status !== 200) log(`batch webhook answered ${res.status}: ${JSON.stringify(res.body).slice(0, 400)}`);
 	return {
@@ -323,6 +336,9 @@ async function measureBatch(n8n: BenchN8n, sandbox: SandboxProcess, dir: string,
 		answered429: entries.filter((e) => e.status === 429).length,
 		nodeMs: nodeRun?.executionTime ?? NaN,
 		spanMs: entries.length ? entries[entries.length - 1].at - entries[0].at : NaN,
+		bursts: starts.length,
+		burstIntervalMs: median(starts.slice(1).map((s, i) => s - starts[i])),
+		burstStartMsIntoSecond: median(starts.map((s) => s % 1000)),
 		firstError: errors.length ? JSON.stringify(errors[0]).slice(0, 300) : undefined,
 	};
 }
@@ -395,6 +411,25 @@ async function main(): Promise<void> {
 			}
 		}
 
+		// Where the upload time goes: one extra (untimed) run per node at the largest size under the
+		// CPU profiler of the n8n process.
+		const profiles: string[] = [];
+		if (!process.argv.includes('--no-profile')) {
+			const size = Math.max(...SIZES);
+			for (const tool of ['our node', 'HTTP Request'] as const) {
+				await n8n.inspector.startProfile();
+				const r = await measure(n8n, sandbox, tool, size, 0, dirs[`s${size}`]);
+				const summary = summariseProfile(await n8n.inspector.stopProfile());
+				const line = (e: [string, number]) => `${e[0]} ${fmt(e[1], 0)} ms`;
+				profiles.push(
+					`- ${tool}, ${size} MiB × ${FILES} (profiled run, upload ${fmt(r.uploadMs, 0)} ms, node ${fmt(r.nodeMs, 0)} ms; profile ${fmt(summary.totalMs, 0)} ms):`,
+					`  - by package: ${summary.groups.slice(0, 8).map(line).join('; ')}`,
+					`  - by function: ${summary.functions.slice(0, 10).map(line).join('; ')}`,
+				);
+				await sleep(1000);
+			}
+		}
+
 		const batchRuns: BatchRun[] = [];
 		if (!NO_BATCH) {
 			await sandbox.control('POST', 'config', { rateLimit: BATCH_RATE });
@@ -405,13 +440,13 @@ async function main(): Promise<void> {
 			}
 		}
 
-		printReport(runs, batchRuns, await curlVersion(), n8n.pid, Date.now() - started);
+		printReport(runs, batchRuns, profiles, await curlVersion(), n8n.pid, Date.now() - started);
 	} finally {
 		await cleanup();
 	}
 }
 
-function printReport(runs: UploadRun[], batchRuns: BatchRun[], curl: string, n8nPid: number, elapsedMs: number): void {
+function printReport(runs: UploadRun[], batchRuns: BatchRun[], profiles: string[], curl: string, n8nPid: number, elapsedMs: number): void {
 	const out: string[] = [];
 	out.push(`n8n ${VERSION} (filesystem binary mode, pid ${n8nPid}), ${curl}, Node ${process.version} (bench), ${os.cpus().length} CPUs, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`);
 	out.push('');
@@ -458,6 +493,11 @@ function printReport(runs: UploadRun[], batchRuns: BatchRun[], curl: string, n8n
 			`| ${r.sizeMiB} | ${r.tool} | ${r.rep} | ${r.status} | ${fmt(r.peakAboveIdleMiB)} | ${fmt(r.peakBeforeUploadMiB)} / ${fmt(r.peakDuringUploadMiB)} | ${fmt(r.uploadMs, 0)} | ${fmt(r.nodeMs, 0)} | ${fmt(r.sandboxPeakAboveIdleMiB)} |`,
 		);
 	}
+	if (profiles.length) {
+		out.push('');
+		out.push('CPU self time in the n8n main process (inspector profile, 0.5 ms sampling):');
+		out.push(...profiles);
+	}
 	if (batchRuns.length) {
 		const boundMs = ((2 * BATCH_ITEMS) / BATCH_RATE.limit) * BATCH_RATE.windowMs;
 		out.push('');
@@ -466,11 +506,11 @@ function printReport(runs: UploadRun[], batchRuns: BatchRun[], curl: string, n8n
 				`(2 requests per clone ⇒ ${2 * BATCH_ITEMS} requests ⇒ bound ${boundMs / 1000} s)`,
 		);
 		out.push('');
-		out.push('| rep | items out | created | failed: rate limit | failed: other | requests | 429 answers | node time (s) | × bound | first→last request (s) |');
-		out.push('|---|---|---|---|---|---|---|---|---|---|');
+		out.push('| rep | items out | created | failed: rate limit | failed: other | requests | 429 answers | node time (s) | × bound | first→last request (s) | bursts | burst every (ms) | bursts start at ms into the second |');
+		out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const b of batchRuns) {
 			out.push(
-				`| ${b.rep} | ${b.items} | ${b.created} | ${b.failedRateLimited} | ${b.failedOther} | ${b.requests} | ${b.answered429} | ${fmt(b.nodeMs / 1000, 2)} | ${fmt(b.nodeMs / boundMs, 2)} | ${fmt(b.spanMs / 1000, 2)} |`,
+				`| ${b.rep} | ${b.items} | ${b.created} | ${b.failedRateLimited} | ${b.failedOther} | ${b.requests} | ${b.answered429} | ${fmt(b.nodeMs / 1000, 2)} | ${fmt(b.nodeMs / boundMs, 2)} | ${fmt(b.spanMs / 1000, 2)} | ${b.bursts} | ${fmt(b.burstIntervalMs, 0)} | ${fmt(b.burstStartMsIntoSecond, 0)} |`,
 			);
 		}
 		const firstError = batchRuns.find((b) => b.firstError)?.firstError;

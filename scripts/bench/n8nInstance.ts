@@ -9,7 +9,8 @@ import { createRequire } from 'module';
 import * as path from 'path';
 
 import { N8nRestClient } from '../../test/e2e/harness/credentialTest';
-import { N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
+import { freePort, N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
+import { Inspector } from './inspector';
 
 export interface BenchN8n {
 	n8n: N8n;
@@ -24,6 +25,10 @@ export interface BenchN8n {
 	/** The newest execution of a workflow, with its run data. */
 	lastExecution(workflowId: string): Promise<{ id: string; status: string; run: ExecutionRun['data'] }>;
 	deleteExecutions(ids: string[]): Promise<void>;
+	/** A full garbage collection in the n8n process (through its inspector). */
+	gc(): Promise<void>;
+	/** The inspector session (CPU profiles). */
+	inspector: Inspector;
 	dispose(): Promise<void>;
 }
 
@@ -100,15 +105,24 @@ export async function startBenchN8n(opts: {
 			await n8n.runChecked(['publish:workflow', `--id=${w.id}`]);
 		}
 		opts.log('starting n8n…');
+		// The inspector listens (nobody attached costs nothing) so the bench can collect garbage
+		// before each run and take CPU profiles. The task runner child gets its own env without NODE_OPTIONS.
+		const inspectPort = await freePort();
 		const server = await n8n.startServer({
 			// Keep executions (for their run data) and never prune during the bench.
-			env: { EXECUTIONS_DATA_PRUNE: 'false', N8N_PAYLOAD_SIZE_MAX: '16' },
+			env: {
+				EXECUTIONS_DATA_PRUNE: 'false',
+				NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
+			},
 		});
 		const client = new N8nRestClient(server.baseUrl);
 		await client.setupOwnerAndLogin();
 		const pid = pidListeningOn(server.port);
+		if (pidListeningOn(inspectPort) !== pid) throw new Error('the inspector port is not the n8n main process');
+		const n8nPackageJson = path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json');
+		const inspector = await Inspector.connect(inspectPort, n8nPackageJson);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const flatted = createRequire(path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as {
+		const flatted = createRequire(n8nPackageJson)('flatted') as {
 			parse(text: string): unknown;
 		};
 		return {
@@ -150,7 +164,12 @@ export async function startBenchN8n(opts: {
 			deleteExecutions: async (ids) => {
 				if (ids.length) await client.request('POST', '/rest/executions/delete', { ids });
 			},
-			dispose: async () => await n8n.dispose(),
+			gc: async () => await inspector.collectGarbage(),
+			inspector,
+			dispose: async () => {
+				inspector.close();
+				await n8n.dispose();
+			},
 		};
 	} catch (error) {
 		await n8n.dispose();

@@ -28,9 +28,11 @@ export function readMemory(pid: number): MemoryReading | undefined {
 /** Resets VmHWM to the current RSS; false when the kernel or permissions do not allow it. */
 export function resetPeak(pid: number): boolean {
 	try {
+		const before = readMemory(pid);
 		fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
-		const m = readMemory(pid);
-		return !!m && m.hwmKiB <= m.rssKiB + 4;
+		const after = readMemory(pid);
+		// The peak now equals the RSS at reset time: never above the previous peak, and close to RSS.
+		return !!before && !!after && after.hwmKiB <= before.hwmKiB && after.hwmKiB <= Math.max(before.rssKiB, after.rssKiB) + 1024;
 	} catch {
 		return false;
 	}
