@@ -43,7 +43,7 @@ export class BlandApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		assertSecureRequestUrl(requestOptions.url, requestOptions.baseURL);
+		assertSecureRequestUrl(requestOptions);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, Authorization: String(credentials.apiKey ?? '') },

@@ -45,7 +45,7 @@ export class BuenaApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		assertSecureRequestUrl(requestOptions.url, requestOptions.baseURL);
+		assertSecureRequestUrl(requestOptions);
 		const apiKey = String(credentials.apiKey ?? '');
 		return {
 			...requestOptions,

@@ -35,8 +35,16 @@ export function secureBaseUrl(baseUrl: unknown): string {
 	throw new InsecureBaseUrlError(`The base URL "${trimmed}" must start with https://`);
 }
 
-/** The URL a request will really go to, checked the same way as a base URL. */
-export function assertSecureRequestUrl(url: string | undefined, baseURL: string | undefined): void {
-	const target = new URL(url ?? '', baseURL ? `${secureBaseUrl(baseURL)}/` : undefined);
-	secureBaseUrl(`${target.protocol}//${target.host}`);
+/**
+ * The URL a request will really go to, checked the same way as a base URL. n8n's request helpers
+ * give it as `url` (+ `baseURL`); the HTTP Request node's older request format gives it as `uri`.
+ */
+export function assertSecureRequestUrl(request: { url?: unknown; uri?: unknown; baseURL?: unknown }): void {
+	const target = [request.url, request.uri].map((value) => (value instanceof URL ? value.href : value))
+		.find((value): value is string => typeof value === 'string' && value.trim() !== '') ?? '';
+	const base = typeof request.baseURL === 'string' && request.baseURL.trim() ? `${secureBaseUrl(request.baseURL)}/` : undefined;
+	if (!target && !base) return;
+	if (!URL.canParse(target, base)) throw new InsecureBaseUrlError(`The request URL "${target}" is not a valid URL`);
+	const url = new URL(target, base);
+	secureBaseUrl(`${url.protocol}//${url.host}`);
 }

@@ -24,10 +24,17 @@ describe('secureBaseUrl', () => {
 	])('refuses %s', (input, message) => expect(() => secureBaseUrl(input)).toThrow(message));
 
 	it('checks the URL a request really goes to, not just its base', () => {
-		expect(() => assertSecureRequestUrl('/voice-clones', 'https://api.buena.ai/api/v2')).not.toThrow();
-		expect(() => assertSecureRequestUrl('http://evil.example/steal', 'https://api.buena.ai/api/v2')).toThrow(
+		expect(() => assertSecureRequestUrl({ url: '/voice-clones', baseURL: 'https://api.buena.ai/api/v2' })).not.toThrow();
+		expect(() => assertSecureRequestUrl({ url: 'http://evil.example/steal', baseURL: 'https://api.buena.ai/api/v2' })).toThrow(
 			/plain http to a remote host/,
 		);
-		expect(() => assertSecureRequestUrl('http://127.0.0.1:4010/x', undefined)).not.toThrow();
+		expect(() => assertSecureRequestUrl({ url: 'http://127.0.0.1:4010/x' })).not.toThrow();
+	});
+
+	it('reads the older request format of the HTTP Request node (uri, as a string or a URL)', () => {
+		expect(() => assertSecureRequestUrl({ url: '', uri: 'https://api.buena.ai/api/v2/linkedin/scheduleLinkedInAction' })).not.toThrow();
+		expect(() => assertSecureRequestUrl({ uri: new URL('http://127.0.0.1:4010/buena/api/v2/x') })).not.toThrow();
+		expect(() => assertSecureRequestUrl({ uri: 'http://api.buena.ai/api/v2/x' })).toThrow(/plain http to a remote host/);
+		expect(() => assertSecureRequestUrl({ uri: 'not a url' })).toThrow(/not a valid URL/);
 	});
 });
