@@ -72,10 +72,12 @@ describe.each(N8N_VERSIONS)('n8n %s runs the example workflows', (version) => {
 				created.map((voice) => expect.objectContaining({ voiceId: voice.voiceId, status: 'ready', trainingProgress: 100 })),
 			);
 
-			// One upload per lead, each with that lead's recording and voice settings.
+			// One upload per lead, each with that lead's recording and voice settings. Uploads run two
+			// at a time, so they may reach the sandbox in either order; the outputs keep lead order.
 			const uploads = cloneUploads(sandbox.log());
-			expect(uploads.map((entry) => [fieldValue(entry, 'name'), entry.files.map((file) => file.fileName)])).toEqual(
-				leads.map((lead) => [lead.voiceName, [path.basename(String(lead.recording))]]),
+			const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+			expect(uploads.map((entry) => [fieldValue(entry, 'name'), entry.files.map((file) => file.fileName)]).sort(byName)).toEqual(
+				leads.map((lead) => [lead.voiceName, [path.basename(String(lead.recording))]]).sort(byName),
 			);
 			expect(uploads.every((entry) => fieldValue(entry, 'settings') === '{"stability":0.5,"clarity":0.75,"use_speaker_boost":true}')).toBe(true);
 
