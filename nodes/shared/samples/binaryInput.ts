@@ -1,6 +1,8 @@
 import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
-const STREAM_CHUNK_BYTES = 64 * 1024;
+// Larger reads mean fewer buffers for n8n's garbage collector; at 1 MiB, garbage buffers pile up
+// between collections and memory stops being flat (see BENCHMARKS.md, read chunk size).
+const STREAM_CHUNK_BYTES = 256 * 1024;
 
 export interface BinaryInput {
 	itemIndex: number;
