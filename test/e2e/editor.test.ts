@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 
 import { launchChromium } from './browser/chromium';
 import { EditorPage, notShown, shown, type RenderedIcon } from './browser/editor';
+import { makeCommunityNpmOffline } from './browser/offlineNpm';
 import { N8nRestClient } from './harness/credentialTest';
 import { disposeAll, majorOf, N8n, type N8nServer } from './harness/n8n';
 import { CACHE_ROOT, N8N_VERSIONS, PACKAGE_NAME, REPO_ROOT } from './harness/versions';
@@ -118,6 +119,7 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 	beforeAll(async () => {
 		started = Date.now();
 		n8n = await N8n.create({ version, ...(process.env.N8N_E2E_EDITOR_TARBALL ? { package: process.env.N8N_E2E_EDITOR_TARBALL } : {}) });
+		makeCommunityNpmOffline(n8n.userFolder);
 		server = await n8n.startServer({ env: EDITOR_ENV });
 		providers = await startFakeProviders();
 		const client = new N8nRestClient(server.baseUrl);
@@ -207,6 +209,8 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 			expectLoaded(await editor.ourIcons(item), CREATE.icons[0]);
 			await editor.addFromNodesPanel(item);
 
+			await editor.fillParameter('name', 'Sales Voice');
+
 			// Buena AI is the default provider, and the stored Buena credential is picked.
 			await expectFieldsOf('buena');
 			expect(await editor.selectedCredential()).toBe(STORED_BUENA);
@@ -218,7 +222,6 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 			// n8n names it "Bland AI account" (2.x) or keeps the first type's "Buena AI account" (1.x).
 			blandCredential = await editor.selectedCredential();
 			expect(blandCredential).toMatch(/^(Bland|Buena) AI account/);
-			await editor.screenshot(editor.parameters, shots('create-voice-clone-bland'));
 
 			// The select offers both providers' credentials (n8n treats Provider as the node's
 			// authentication choice): picking one switches the provider back and forth.
@@ -230,6 +233,7 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 			await expectNewCredentialFor('buena');
 			await editor.chooseCredential(blandCredential);
 			await expectFieldsOf('bland');
+			await editor.screenshot(editor.parameters, shots('create-voice-clone-bland'));
 			await expectNewCredentialFor('bland');
 
 			await editor.closeNodeDetails();

@@ -133,7 +133,10 @@ export class EditorPage {
 		} catch (error) {
 			const shown = await this.page.getByTestId('node-creator-item-name').allTextContents();
 			throw new Error(
-				`"${displayName}" is not among the nodes panel results for "${query}" (shown: ${JSON.stringify(shown)})\n${String(error)}`,
+				`"${displayName}" is not among the nodes panel results for "${query}" (shown: ${JSON.stringify(shown)}). ` +
+					'Note: the nodes panel hides every node whose codex categories include "AI" unless its ' +
+					'codex subcategories.AI include "Root Nodes" (n8n filterOutAiNodes).\n' +
+					String(error),
 			);
 		}
 		return item.first();
@@ -156,6 +159,13 @@ export class EditorPage {
 	/** The parameters panel of the open node (NDV). */
 	get parameters(): Locator {
 		return this.page.getByTestId('node-parameters');
+	}
+
+	/** Types into a text parameter of the open node (by its parameter name). */
+	async fillParameter(name: string, value: string): Promise<void> {
+		const input = this.parameters.getByTestId(`parameter-input-${name}`).locator('input, textarea').first();
+		await input.fill(value);
+		await input.blur();
 	}
 
 	/** A parameter's label in the open node's parameters, by its visible text. */
@@ -304,6 +314,9 @@ export class EditorPage {
 	async screenshot(target: Page | Locator, files: string[]): Promise<void> {
 		const [first, ...rest] = files;
 		fs.mkdirSync(path.dirname(first), { recursive: true });
+		// No focused input: a focused select renders its placeholder over the icon.
+		await this.page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+		await this.page.mouse.move(0, 0);
 		await target.screenshot({ path: first, animations: 'disabled', caret: 'hide' });
 		for (const file of rest) {
 			fs.mkdirSync(path.dirname(file), { recursive: true });
