@@ -105,6 +105,8 @@ export interface ExecuteResult {
 	/** Parsed run (also for failed executions when n8n printed it). */
 	run: ExecutionRun | undefined;
 	exitCode: number | null;
+	/** The signal that ended n8n, when it did not exit by itself. */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 }
@@ -381,8 +383,16 @@ export class N8n {
 			env: { ...(opts.env ?? {}), N8N_LOG_LEVEL: 'info' },
 		});
 		const run = parseRun(res.stdout);
-		const ok = res.code === 0 && run !== undefined && !run.data?.resultData?.error;
-		return { ok, run, exitCode: res.code, stdout: res.stdout, stderr: res.stderr };
+		const succeeded = run !== undefined && !run.data?.resultData?.error;
+		// Seen once in a full suite on 2.41.1: the whole successful run printed, then the CLI process
+		// ended by a signal while shutting down. The execution is what these tests judge; the
+		// shutdown is n8n's own, so it is reported, not counted as a failed workflow.
+		const killedAfterPrintingSuccess = res.code === null && succeeded && run.finished === true;
+		if (killedAfterPrintingSuccess) {
+			process.stderr.write(`[harness] n8n ${this.version} execute ended by ${res.signal} after printing a successful run\n`);
+		}
+		const ok = (res.code === 0 || killedAfterPrintingSuccess) && succeeded;
+		return { ok, run, exitCode: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr };
 	}
 
 	/**
@@ -394,7 +404,7 @@ export class N8n {
 		if (!result.ok || !result.run) {
 			const runError = result.run?.data?.resultData?.error;
 			throw new N8nExecutionError(
-				`n8n ${this.version} execute --id=${workflowId} failed (exit ${result.exitCode})` +
+				`n8n ${this.version} execute --id=${workflowId} failed (exit ${result.exitCode ?? result.signal})` +
 					(runError ? `: ${String(runError.message ?? JSON.stringify(runError))}` : '') +
 					`\n--- stderr ---\n${tailOf(result.stderr)}\n--- stdout ---\n${tailOf(result.stdout)}`,
 				result,
