@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AudioProbeErrorCode } from '../nodes/shared/audio';
+import { prng } from '../test/audio/helpers';
 
 const root = join(__dirname, '..', 'test', 'fixtures', 'audio');
 const validDir = join(root, 'valid');
@@ -121,26 +123,7 @@ function craftVbri(tmp: string, input: string[]): Buffer {
 // Malformed / edge corpus
 // ---------------------------------------------------------------------------------------------
 
-type Expect =
-	| 'valid'
-	| 'EMPTY'
-	| 'UNRECOGNISED_FORMAT'
-	| 'TRUNCATED'
-	| 'CORRUPT'
-	| 'UNSUPPORTED_CODEC'
-	| 'NO_DURATION'
-	| 'TOO_LARGE_HEADER';
-
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+type Expect = 'valid' | AudioProbeErrorCode;
 
 function ascii3(b: Buffer): string {
 	return b.toString('latin1', 0, 3);
@@ -166,7 +149,7 @@ function wavChunk(b: Buffer, id: string): number {
 function makeMalformed(): void {
 	rmSync(malformedDir, { recursive: true, force: true });
 	mkdirSync(malformedDir, { recursive: true });
-	const rnd = mulberry32(0x5eed);
+	const rnd = prng(0x5eed);
 	const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
 	const valid = (name: string) => readFileSync(join(validDir, name));
 	const files: Record<string, { expect: Expect; why: string }> = {};

@@ -1,13 +1,7 @@
 import { CreateVoiceClone } from '../../../nodes/CreateVoiceClone/CreateVoiceClone.node';
+import { sandboxCredentials } from '../../helpers/sandboxCredentials';
 import { runNode, type RunNodeOptions, type RunnerInputItem } from '../../helpers/n8nRunner';
 import type { Sandbox } from '../../sandbox';
-
-export function credentialsFor(sandbox: Sandbox) {
-	return {
-		buenaApi: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl },
-		blandApi: { apiKey: sandbox.keys.bland, baseUrl: sandbox.blandBaseUrl },
-	};
-}
 
 export async function runCreate(
 	sandbox: Sandbox,
@@ -18,7 +12,7 @@ export async function runCreate(
 	return await runNode({
 		nodeType: new CreateVoiceClone(),
 		parameters: { options: { maxRetries: 3 }, ...parameters },
-		credentials: credentialsFor(sandbox),
+		credentials: sandboxCredentials(sandbox),
 		input,
 		...extra,
 	});

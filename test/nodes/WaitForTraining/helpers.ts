@@ -1,17 +1,11 @@
 import { WaitForTraining } from '../../../nodes/WaitForTraining/WaitForTraining.node';
+import { sandboxCredentials } from '../../helpers/sandboxCredentials';
 import { runNode, type RunNodeOptions, type RunnerInputItem } from '../../helpers/n8nRunner';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 /** A sandbox whose rate limit does not get in the way of 0.1 s polling (tests that want one set it). */
 export async function startWaitSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	return await startSandbox({ trainingMs: 1_000, rateLimit: { limit: 100_000, windowMs: 60_000 }, ...options });
-}
-
-export function credentialsFor(sandbox: Sandbox) {
-	return {
-		buenaApi: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl },
-		blandApi: { apiKey: sandbox.keys.bland, baseUrl: sandbox.blandBaseUrl },
-	};
 }
 
 /** Fast defaults: 0.1 s between rounds, a 5 s (0.0833 min) timeout. */
@@ -24,7 +18,7 @@ export async function runWait(
 	return await runNode({
 		nodeType: new WaitForTraining(),
 		parameters: { provider: 'buena', pollInterval: 0.1, timeout: 5 / 60, ...parameters },
-		credentials: credentialsFor(sandbox),
+		credentials: sandboxCredentials(sandbox),
 		input,
 		...extra,
 	});
