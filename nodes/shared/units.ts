@@ -1,7 +1,7 @@
 export const MEBIBYTE = 1024 * 1024;
 
 /** Sizes as people read them: "12.5 MB" (1 MB = 1,048,576 bytes, as the providers count). */
-export function formatMegabytes(bytes: number): string {
+function formatMegabytes(bytes: number): string {
 	return `${(bytes / MEBIBYTE).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 

@@ -11,7 +11,7 @@ import {
 	blandUnauthorized,
 	seedBland,
 } from './bland';
-import { BUENA_PREFIX, buenaError, buenaKeyOf, buenaRouter, buenaSimpleError, buenaUnauthorized, seedBuena } from './buena';
+import { BUENA_PREFIX, MAX_CLONES, buenaError, buenaKeyOf, buenaRouter, buenaSimpleError, buenaUnauthorized, seedBuena } from './buena';
 import { validateFault } from './faults';
 import { drain, inspectBody, queryOf, readJson, send, type Reply } from './http';
 import { rateLimitHeaders, retryAfterSeconds } from './rateLimit';
@@ -83,7 +83,7 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 		trainingMs: options.trainingMs ?? 150_000,
 		rateLimit: options.rateLimit ?? { limit: 60, windowMs: 60_000 },
 		keepBodies: options.logBodies !== false,
-		buenaMaxClones: options.buenaMaxClones ?? 5,
+		buenaMaxClones: options.buenaMaxClones ?? MAX_CLONES,
 	});
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();

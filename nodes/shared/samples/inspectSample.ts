@@ -12,16 +12,17 @@ const EXTENSION_ALIASES: Record<string, string[]> = {
 	ogg: ['ogg', 'oga', 'opus'],
 };
 
-export function sampleLabel(input: BinaryInput): string {
-	const name = input.binary.fileName ? `"${input.binary.fileName}"` : 'the file';
-	return `${name} (item ${input.itemIndex}, binary property "${input.property}")`;
+/** How every message about one file names it: the user's file name, item and binary property. */
+export function fileLabel(fileName: string | undefined, itemIndex: number, property: string): string {
+	const name = fileName ? `"${fileName}"` : 'the file';
+	return `${name} (item ${itemIndex}, binary property "${property}")`;
 }
 
 /**
  * The name sent to the provider: the binary's own name when its extension matches the content,
  * otherwise the same name with the right extension, so a server that looks at names agrees.
  */
-export function uploadFileName(input: BinaryInput, audio: AudioInfo): string {
+function uploadFileName(input: BinaryInput, audio: AudioInfo): string {
 	const original = (input.binary.fileName ?? '').trim();
 	const dot = original.lastIndexOf('.');
 	const stem = (dot > 0 ? original.slice(0, dot) : original) || input.property || 'sample';
@@ -39,7 +40,7 @@ export async function inspectSample(
 	input: BinaryInput,
 ): Promise<InspectedSample> {
 	const bytes = await binarySize(context, input);
-	const label = sampleLabel(input);
+	const label = fileLabel(input.binary.fileName, input.itemIndex, input.property);
 	if (bytes === 0) return { problem: `${label} is empty (0 bytes)` };
 	const source = await openBinary(context, input);
 	const audio = await probeAudio(source as AsyncIterable<Uint8Array> | Uint8Array, {

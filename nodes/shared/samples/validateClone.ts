@@ -1,6 +1,7 @@
 import type { AudioContainer } from '../audio';
 import type { CloneLimits, CloneSample } from '../providers/types';
 import { formatFileSize, formatSeconds } from '../units';
+import { fileLabel } from './inspectSample';
 
 const FORMAT_NAMES: Record<AudioContainer, string> = {
 	wav: 'WAV',
@@ -16,7 +17,7 @@ function listFormats(containers: readonly AudioContainer[]): string {
 }
 
 function describe(sample: CloneSample): string {
-	return `"${sample.sourceFileName ?? sample.fileName}" (item ${sample.itemIndex}, binary property "${sample.binaryProperty}")`;
+	return fileLabel(sample.sourceFileName ?? sample.fileName, sample.itemIndex, sample.binaryProperty);
 }
 
 /** Every way a set of samples breaks a provider's documented limits, each naming the file. */
