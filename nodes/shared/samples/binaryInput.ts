@@ -1,4 +1,11 @@
-import { BINARY_ENCODING, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	BINARY_ENCODING,
+	type IBinaryData,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { describeItemBinaries, itemBinaries } from './itemBinaries';
 
 // Larger reads mean fewer buffers for n8n's garbage collector; at 1 MiB, garbage buffers pile up
 // between collections and memory stops being flat (see BENCHMARKS.md, read chunk size).
@@ -17,32 +24,42 @@ export function parseBinaryPropertyNames(value: unknown): string[] | '*' {
 	return [...new Set(text.split(',').map((name) => name.trim()).filter((name) => name.length))];
 }
 
-/** The binaries of one item, and a problem for each requested property the item does not have. */
+/**
+ * The binaries of one item, and a problem for each requested property the item does not have.
+ * Binaries are found in `item.binary` and, for n8n 2.x's combined binary mode, in `json._files`
+ * (see itemBinaries); names, comma lists and `*` work the same in both places.
+ */
 export function selectBinaries(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	requested: string[] | '*',
 ): { inputs: BinaryInput[]; problems: string[] } {
-	const binaries = context.getInputData()[itemIndex]?.binary ?? {};
-	const available = Object.keys(binaries);
-	const names = requested === '*' ? available : requested;
+	return selectItemBinaries(context.getInputData()[itemIndex], itemIndex, requested);
+}
+
+/** selectBinaries for an item given as data. */
+export function selectItemBinaries(
+	item: Pick<INodeExecutionData, 'json' | 'binary'> | undefined,
+	itemIndex: number,
+	requested: string[] | '*',
+): { inputs: BinaryInput[]; problems: string[] } {
+	const found = itemBinaries(item);
+	const names = requested === '*' ? [...found.keys()] : requested;
 	const inputs: BinaryInput[] = [];
 	const problems: string[] = [];
-	if (requested === '*' && !available.length) {
+	if (requested === '*' && !found.size) {
 		problems.push(`Item ${itemIndex} has no binary data`);
 	}
 	if (requested !== '*' && !requested.length) {
 		problems.push(`No binary property name is set for item ${itemIndex}`);
 	}
 	for (const property of names) {
-		const binary = binaries[property];
-		if (binary) {
-			inputs.push({ itemIndex, property, binary });
+		const match = found.get(property);
+		if (match) {
+			inputs.push({ itemIndex, property, binary: match.binary });
 			continue;
 		}
-		const hint = available.length
-			? `it has ${available.map((name) => `"${name}"`).join(', ')}`
-			: 'it has no binary data at all';
+		const hint = found.size ? `it has ${describeItemBinaries(found)}` : 'it has no binary data at all';
 		problems.push(`Item ${itemIndex} has no binary property "${property}" (${hint})`);
 	}
 	return { inputs, problems };
