@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Makes sure the programs outside npm that a task needs are installed, and installs the missing
+# ones from Debian's packages when it can. Silent and instant when everything is there.
+#
+#   scripts/ensure-system-deps.sh [test] [bench] [fixtures]   (default: test)
+#
+#   test      ffmpeg, ffprobe (sandbox and audio tests), Chromium (the editor test)
+#   bench     curl (bench:upload's peer)
+#   fixtures  ffmpeg, sox, espeak-ng (npm run fixtures:audio, scripts/make-sample-audio.sh)
+#
+# As root with apt-get: `apt-get update` once, then `apt-get install -y --no-install-recommends`
+# of what is missing, non-interactively. Otherwise it stops at once (exit 1) and prints the
+# command to run. Used by `npm test` and `.ci/run`. CHROMIUM_PATH (default /usr/bin/chromium,
+# the path the editor test launches) may point at a Chromium installed elsewhere.
+set -euo pipefail
+
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(test)
+
+tools=()
+for group in "${groups[@]}"; do
+	case "$group" in
+		test) tools+=(ffmpeg ffprobe chromium) ;;
+		bench) tools+=(curl) ;;
+		fixtures) tools+=(ffmpeg sox espeak-ng) ;;
+		*)
+			echo "ensure-system-deps: unknown group '$group' (test, bench, fixtures)" >&2
+			exit 2
+			;;
+	esac
+done
+
+# The Debian package that provides each program.
+package_of() {
+	case "$1" in
+		ffmpeg | ffprobe) echo ffmpeg ;;
+		chromium) echo chromium ;;
+		curl) echo curl ;;
+		sox) echo sox ;;
+		espeak-ng) echo espeak-ng ;;
+	esac
+}
+
+present() {
+	if [ "$1" = chromium ]; then
+		[ -x "$chromium_path" ]
+	else
+		command -v "$1" >/dev/null 2>&1
+	fi
+}
+
+missing=()
+packages=()
+for tool in "${tools[@]}"; do
+	present "$tool" && continue
+	[[ " ${missing[*]-} " == *" $tool "* ]] || missing+=("$tool")
+	pkg=$(package_of "$tool")
+	[[ " ${packages[*]-} " == *" $pkg "* ]] || packages+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+label="${missing[*]}"
+label="${label/chromium/chromium ($chromium_path)}"
+install_cmd="apt-get install -y --no-install-recommends ${packages[*]}"
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	{
+		echo "ensure-system-deps: missing: $label."
+		echo "  This machine has no apt-get. Install them with your package manager (Debian packages: ${packages[*]}),"
+		echo "  and point CHROMIUM_PATH at Chromium if it is not at /usr/bin/chromium. Then try again."
+	} >&2
+	exit 1
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	{
+		echo "ensure-system-deps: missing: $label."
+		echo "  Installing them needs root. Run:"
+		echo
+		echo "    sudo apt-get update && sudo $install_cmd"
+		echo
+		echo "  then try again."
+	} >&2
+	exit 1
+fi
+
+echo "ensure-system-deps: missing: $label. Installing with apt-get: ${packages[*]} (once; a few minutes)…" >&2
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+started=$SECONDS
+# Wait for another apt/dpkg run to finish rather than failing on its lock.
+lock=(-o DPkg::Lock::Timeout=600)
+if ! apt-get "${lock[@]}" update >"$log" 2>&1 ||
+	! apt-get "${lock[@]}" install -y --no-install-recommends "${packages[@]}" >>"$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	echo "ensure-system-deps: apt-get failed (above). The command was: apt-get update && $install_cmd" >&2
+	exit 1
+fi
+
+still=()
+for tool in "${missing[@]}"; do present "$tool" || still+=("$tool"); done
+if [ ${#still[@]} -gt 0 ]; then
+	echo "ensure-system-deps: apt-get installed ${packages[*]}, but ${still[*]} still cannot be found (CHROMIUM_PATH=$chromium_path)." >&2
+	exit 1
+fi
+echo "ensure-system-deps: installed ${packages[*]} in $((SECONDS - started)) s." >&2
