@@ -1,4 +1,13 @@
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+/** The n8n contexts a provider can be called from: a node's execute, a list search, a poll. */
+export type ProviderContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -9,6 +18,8 @@ export interface ApiRequest {
 	body?: unknown;
 	headers?: Record<string, string>;
 	timeoutMs?: number;
+	/** 'binary': a successful body is returned as a Buffer (audio); error bodies are still parsed. Default 'json'. */
+	responseType?: 'json' | 'binary';
 }
 
 export interface ApiResponse {
