@@ -1,9 +1,8 @@
-// form-data streams each sample from n8n's binary store; it is the package's one runtime dependency.
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports
-import FormData from 'form-data';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { ProviderConnection } from '../shared/transport/providerApi';
-import { retryDelayMs } from '../shared/transport/retryDelay';
+import { callProvider } from '../shared/transport/callProvider';
+import { providerApi, type ProviderConnection } from '../shared/transport/providerApi';
+import { MultipartBody } from '../shared/transport/multipartBody';
 import type { SendOutcome } from '../shared/transport/send';
 import type {
 	CloneRequest,
@@ -11,79 +10,81 @@ import type {
 	CreatedVoice,
 	CreateEndpoint,
 	PreflightResult,
-	ProviderApi,
 } from '../shared/providers/types';
 
-type Closable = { destroy?: () => void };
+function cloneRequestBody(endpoint: CreateEndpoint, samples: CloneSample[]): MultipartBody {
+	return new MultipartBody([
+		...endpoint.fields.map(([name, value]) => ({ name, value })),
+		...samples.map((sample) => ({
+			name: endpoint.fileField,
+			file: { fileName: sample.fileName, contentType: sample.mimeType, bytes: sample.bytes, open: sample.open },
+		})),
+	]);
+}
 
-/** A fresh multipart body: streams are used up by a send, so every attempt opens the files again. */
+/**
+ * One upload with a fresh body: a body's file streams are used up by a send. A file that cannot be
+ * read while sending is our failure, not the network's, so it is thrown rather than retried.
+ */
 async function sendMultipart(
 	connection: ProviderConnection,
 	endpoint: CreateEndpoint,
 	samples: CloneSample[],
 	timeoutMs: number,
 ): Promise<SendOutcome> {
-	const form = new FormData();
-	for (const [field, value] of endpoint.fields) form.append(field, value);
-	const opened: Array<Buffer | NodeJS.ReadableStream> = [];
-	for (const sample of samples) {
-		const body = await sample.open();
-		opened.push(body);
-		form.append(endpoint.fileField, body, {
-			filename: sample.fileName,
-			contentType: sample.mimeType,
-			knownLength: sample.bytes,
+	const body = cloneRequestBody(endpoint, samples);
+	try {
+		const outcome = await connection.send({
+			method: 'POST',
+			path: endpoint.path,
+			body,
+			headers: body.headers,
+			timeoutMs,
 		});
+		if (body.readFailure) {
+			throw new NodeOperationError(connection.context.getNode(), body.readFailure.message, {
+				itemIndex: connection.itemIndex,
+				description: 'The upload was stopped before it was complete, so no voice was created.',
+			});
+		}
+		return outcome;
+	} finally {
+		body.close();
 	}
-	// n8n only recognises its own copy of form-data, so the multipart headers are set here.
-	const headers = { ...form.getHeaders(), 'content-length': String(form.getLengthSync()) };
-	const outcome = await connection.send({
-		method: 'POST',
-		path: endpoint.path,
-		body: form,
-		headers,
-		timeoutMs,
-	});
-	for (const body of opened) (body as Closable).destroy?.();
-	return outcome;
 }
 
+/** How long the lookup after an upload with an unknown outcome may take when the deadline has passed. */
+export const LOOKUP_GRACE_MS = 30_000;
+
 /**
- * Uploads the samples and returns the created voice. Rate limits are waited out and retried;
- * when the outcome is unknown (no answer, or a 5xx after the body was sent) the provider is asked
- * whether the voice now exists before anything is sent again, so a retry never makes a second one.
+ * Uploads the samples: one non-idempotent provider call within `deadline`. When its outcome is
+ * unknown (no answer, a 5xx after the body was sent, a 2xx without a voice id) the provider's
+ * lookup runs before anything is sent again, so a retry never makes a second voice. The lookup is
+ * a read bounded by the deadline, or by LOOKUP_GRACE_MS from now once the deadline has passed (so
+ * a voice a timed-out upload made is still found and reported).
  */
 export async function uploadClone(
 	connection: ProviderConnection,
-	api: ProviderApi,
 	request: CloneRequest,
 	preflight: PreflightResult,
-	timeoutMs: number,
+	deadline: number,
 ): Promise<CreatedVoice> {
-	const { provider, policy } = connection;
+	const { provider } = connection;
 	const endpoint = provider.createEndpoint(request);
-	for (let attempt = 0; ; attempt++) {
-		const outcome = await sendMultipart(connection, endpoint, request.samples, timeoutMs);
-		if (outcome.type === 'failure' && outcome.failure.reason === 'cancelled') {
-			throw connection.networkError(outcome.failure, attempt + 1);
-		}
-		const response = outcome.type === 'response' ? outcome.response : undefined;
-		if (response && response.statusCode < 400) {
-			const created = provider.parseCreatedVoice(response.body, request);
-			if (created) return created;
-		}
-		const error = response && response.statusCode >= 400 ? provider.parseError(response) : undefined;
-		const outcomeUnknown = !error || error.kind === 'transient' || error.kind === 'server';
-		if (outcomeUnknown) {
-			const existing = await provider.findCreatedVoice(api, request, preflight);
-			if (existing) return existing;
-		}
-		const retryable = !response || error?.kind === 'rateLimit' || error?.kind === 'transient';
-		const delay = retryDelayMs(attempt, policy, response, error?.retryAfterMs);
-		if (!retryable || attempt >= policy.maxRetries || delay > policy.maxWaitMs) {
-			if (outcome.type === 'failure') throw connection.networkError(outcome.failure, attempt + 1);
-			throw connection.apiError(outcome.response, error ?? provider.parseError(outcome.response));
-		}
-		await connection.wait(delay);
-	}
+	const created = await callProvider<CreatedVoice>(
+		connection,
+		async (timeoutMs) => await sendMultipart(connection, endpoint, request.samples, timeoutMs),
+		{
+			deadline,
+			idempotent: false,
+			expected: 'a voice id',
+			read: (response) => provider.parseCreatedVoice(response.body, request),
+			findCreated: async () => {
+				const lookup = providerApi(connection, { deadline: Math.max(deadline, Date.now() + LOOKUP_GRACE_MS) });
+				const found = await provider.findCreatedVoice(lookup, request, preflight);
+				return found && { ...found, recovered: true };
+			},
+		},
+	);
+	return created as CreatedVoice;
 }

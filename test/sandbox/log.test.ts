@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 
 import { startSandbox, type RequestLogEntry, type Sandbox } from './index';
@@ -12,6 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 beforeEach(() => sb.reset());
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('request log', () => {
 	it('records fields, repeated files, names, types and sizes; auth presence but never a key', async () => {
@@ -49,9 +52,11 @@ describe('request log', () => {
 			{ name: 'settings', value: '{"stability":0.5}' },
 		]);
 		expect(create.files).toEqual([
-			{ field: 'files', fileName: 'one.wav', contentType: 'audio/wav', bytes: sample.length },
-			{ field: 'files', fileName: 'two.mp3', contentType: 'audio/mpeg', bytes: 1000 },
+			{ field: 'files', fileName: 'one.wav', contentType: 'audio/wav', bytes: sample.length, sha256: sha256(sample) },
+			{ field: 'files', fileName: 'two.mp3', contentType: 'audio/mpeg', bytes: 1000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
 		]);
+		expect(create.contentLength).toBeGreaterThan(sample.length + 1000);
+		expect(create.chunked).toBeUndefined();
 		expect(check).toMatchObject({ provider: 'bland', authHeaders: ['authorization'], status: 200 });
 		expect(check.fields.map((f) => f.name)).toEqual(['name', 'extra']);
 		expect(noAuth).toMatchObject({ provider: 'bland', authPresent: false, authHeaders: [], status: 401 });
@@ -70,7 +75,7 @@ describe('request log', () => {
 		});
 		const [e] = sb.log();
 		expect(e).toMatchObject({ status: 401, authPresent: true, fields: [{ name: 'name', value: 'x' }] });
-		expect(e.files).toEqual([{ field: 'files', fileName: 'a.wav', contentType: 'application/octet-stream', bytes: sample.length }]);
+		expect(e.files).toEqual([{ field: 'files', fileName: 'a.wav', contentType: 'application/octet-stream', bytes: sample.length, sha256: sha256(sample) }]);
 		expect(JSON.stringify(e)).not.toContain('wrong-key');
 	});
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
 import busboy from 'busboy';
 
 import type { RequestLogEntry } from './types';
@@ -66,6 +67,7 @@ export function parseMultipart(
 				headers: req.headers,
 				limits: { fieldSize: MAX_FIELD_BYTES, fields: 100, files: 100, parts: 250 },
 				preservePath: false,
+				defParamCharset: 'utf8',
 			});
 		} catch (err) {
 			// Not multipart, or no boundary: nothing was read yet.
@@ -123,7 +125,8 @@ export function parseMultipart(
 				ended: false,
 			};
 			files.push(part);
-			const logged = { field: name, fileName: part.fileName, contentType: part.contentType, bytes: 0 };
+			const logged: RequestLogEntry['files'][number] = { field: name, fileName: part.fileName, contentType: part.contentType, bytes: 0 };
+			const hash = createHash('sha256');
 			if (logged.fileName === undefined) delete logged.fileName;
 			if (logged.contentType === undefined) delete logged.contentType;
 			entry.files.push(logged);
@@ -135,6 +138,7 @@ export function parseMultipart(
 				}
 				part.bytes += chunk.length;
 				logged.bytes = part.bytes;
+				hash.update(chunk);
 				const pending = sink?.write(chunk);
 				if (pending && !settled) {
 					stream.pause();
@@ -143,6 +147,7 @@ export function parseMultipart(
 			});
 			stream.on('end', () => {
 				part.ended = true;
+				if (!settled) logged.sha256 = hash.digest('hex');
 				if (!settled) sink?.end();
 			});
 			stream.on('error', () => undefined);

@@ -31,6 +31,9 @@ export class RequestLog {
 		};
 		const ct = req.headers['content-type'];
 		if (ct) entry.contentType = ct;
+		const length = req.headers['content-length'];
+		if (length !== undefined) entry.contentLength = Number(length);
+		if (/\bchunked\b/i.test(String(req.headers['transfer-encoding'] ?? ''))) entry.chunked = true;
 		this.entries.push(entry);
 		if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
 		return entry;

@@ -32,10 +32,14 @@ export interface RequestLogEntry {
 	/** Lower-case names of the auth headers present, e.g. ['authorization', 'x-api-key']. */
 	authHeaders: string[];
 	contentType?: string;
+	/** The Content-Length header as sent, when the client sent one. */
+	contentLength?: number;
+	/** True when the body came with Transfer-Encoding: chunked (no length known in advance). */
+	chunked?: boolean;
 	/** Multipart text fields (value kept unless logBodies: false) and top-level JSON body keys. */
 	fields: Array<{ name: string; value?: string }>;
-	/** Multipart file parts as received; `bytes` is what the sandbox read (it stops reading at a limit). */
-	files: Array<{ field: string; fileName?: string; contentType?: string; bytes: number }>;
+	/** Multipart file parts as received; `bytes` is what the sandbox read (it stops reading at a limit), `sha256` the hash of a part read to its end. */
+	files: Array<{ field: string; fileName?: string; contentType?: string; bytes: number; sha256?: string }>;
 	/** What the sandbox answered; 0 while unanswered and when it never answered (hang, reset, client gone). */
 	status: number;
 	/** Which injected fault answered, if any. */

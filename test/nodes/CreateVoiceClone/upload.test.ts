@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeWav } from '../../helpers/wav';
 import { createRequests, runCreate } from './helpers';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 let sandbox: Sandbox;
 
@@ -12,6 +16,8 @@ beforeEach(() => sandbox.reset());
 
 describe.each(['default', 'filesystem'] as const)('Create Voice Clone upload (%s binary mode)', (binaryDataMode) => {
 	it('sends one Buena multipart request with every sample under the repeated "files" field', async () => {
+		const intro = makeWav({ seconds: 3 });
+		const second = makeWav({ seconds: 2, sampleRate: 8000, channels: 1 }).fill(7, 44);
 		const result = await runCreate(
 			sandbox,
 			{
@@ -25,8 +31,8 @@ describe.each(['default', 'filesystem'] as const)('Create Voice Clone upload (%s
 				{
 					json: { lead: 'a' },
 					binary: {
-						data: { data: makeWav({ seconds: 3 }), fileName: 'intro.wav', mimeType: 'audio/wav' },
-						second: { data: makeWav({ seconds: 2 }), fileName: 'no-extension', mimeType: 'application/octet-stream' },
+						data: { data: intro, fileName: 'intro.wav', mimeType: 'audio/wav' },
+						second: { data: second, fileName: 'no-extension', mimeType: 'application/octet-stream' },
 					},
 				},
 			],
@@ -56,10 +62,13 @@ describe.each(['default', 'filesystem'] as const)('Create Voice Clone upload (%s
 				{ name: 'settings', value: JSON.stringify({ stability: 0.4, clarity: 0.8, use_speaker_boost: false }) },
 			]),
 		);
+		// The exact bytes, with the length announced up front rather than chunked.
 		expect(request.files).toEqual([
-			{ field: 'files', fileName: 'intro.wav', contentType: 'audio/wav', bytes: 48044 },
-			{ field: 'files', fileName: 'no-extension.wav', contentType: 'audio/wav', bytes: 32044 },
+			{ field: 'files', fileName: 'intro.wav', contentType: 'audio/wav', bytes: 48044, sha256: sha256(intro) },
+			{ field: 'files', fileName: 'no-extension.wav', contentType: 'audio/wav', bytes: 32044, sha256: sha256(second) },
 		]);
+		expect(request.chunked).toBeUndefined();
+		expect(request.contentLength).toBeGreaterThan(48044 + 32044);
 	});
 
 	it('sends Bland the "audio_samples" field, gender and the v2 engine flag', async () => {
@@ -83,7 +92,8 @@ describe.each(['default', 'filesystem'] as const)('Create Voice Clone upload (%s
 			]),
 		);
 		expect(request.files).toEqual([
-			{ field: 'audio_samples', fileName: 'sample.wav', contentType: 'audio/wav', bytes: 192044 },
+			{ field: 'audio_samples', fileName: 'sample.wav', contentType: 'audio/wav', bytes: 192044, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
 		]);
+		expect(request.chunked).toBeUndefined();
 	});
 });

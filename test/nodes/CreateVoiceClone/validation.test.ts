@@ -156,7 +156,7 @@ describe('Buena limits', () => {
 		]);
 		expect(result.error).toBeUndefined();
 		expect(createRequests(sandbox, 'buena')[0].files).toEqual([
-			{ field: 'files', fileName: 'voice.wav', contentType: 'audio/wav', bytes: 32044 },
+			{ field: 'files', fileName: 'voice.wav', contentType: 'audio/wav', bytes: 32044, sha256: expect.any(String) },
 		]);
 	});
 
