@@ -80,6 +80,12 @@ export interface RawBinaryInput {
 export interface RunnerInputItem {
 	json: IDataObject;
 	binary?: Record<string, IBinaryData | RawBinaryInput>;
+	/**
+	 * Binaries put under `json._files` instead, stored like `binary` and merged into any
+	 * `json._files` given: what n8n 2.x hands the next node in a workflow whose binary mode is
+	 * "combined" (n8n-core's convertBinaryData; the n8n-core here is 1.x and does not convert).
+	 */
+	files?: Record<string, IBinaryData | RawBinaryInput>;
 	/** Default `{ item: 0 }` (all input items come from the one trigger item). */
 	pairedItem?: INodeExecutionData['pairedItem'];
 	error?: INodeExecutionData['error'];
@@ -323,15 +329,19 @@ function createInputNodeType(items: RunnerInputItem[]): INodeType {
 					pairedItem: item.pairedItem ?? { item: 0 },
 				};
 				if (item.error) out.error = item.error;
-				const givenBinary = item.binary;
-				if (givenBinary) {
+				const store = async (given: Record<string, IBinaryData | RawBinaryInput>) => {
 					const binary: IBinaryKeyData = {};
-					for (const [key, value] of Object.entries(givenBinary)) {
+					for (const [key, value] of Object.entries(given)) {
 						binary[key] = isRawBinary(value)
 							? await this.helpers.prepareBinaryData(value.data, value.fileName, value.mimeType)
 							: value;
 					}
-					out.binary = binary;
+					return binary;
+				};
+				if (item.binary) out.binary = await store(item.binary);
+				if (item.files) {
+					const existing = out.json._files as IDataObject | undefined;
+					out.json._files = { ...existing, ...(await store(item.files)) } as unknown as IDataObject;
 				}
 				output.push(out);
 			}
