@@ -7,15 +7,41 @@ import type { CreatedVoice, ProviderError, VoiceProvider, VoiceState } from './t
 const GENDERS = ['male', 'female'];
 const ENGINES = ['v3', 'v2'];
 
-/** GET /v1/voices/{id} answers the voice itself or wraps it; accept both. */
-function voiceRecord(body: unknown): IDataObject | undefined {
-	const object = asObject(body);
-	if (!object) return undefined;
-	return asObject(object.voice) ?? asObject(object.data) ?? object;
+export function voiceId(voice: IDataObject): string | undefined {
+	return asString(voice.id) ?? asString(voice.voice_id) ?? asString(voice.voiceId);
 }
 
-function voiceId(voice: IDataObject): string | undefined {
-	return asString(voice.id) ?? asString(voice.voice_id) ?? asString(voice.voiceId);
+/**
+ * GET /v1/voices/{id}: the voice itself, `{voice:{…}}`, `{data:{…}}` or `{data:{voice:{…}}}`.
+ * A body that only carries Bland's error list (`{status, data:null, errors:[…]}`) is no voice.
+ */
+export function parseVoiceRecord(body: unknown): IDataObject | undefined {
+	const object = asObject(body);
+	if (!object) return undefined;
+	const data = asObject(object.data);
+	const wrapped = asObject(object.voice) ?? asObject(data?.voice) ?? data;
+	if (wrapped) return wrapped;
+	const errors = Array.isArray(object.errors) ? object.errors : [];
+	return errors.length && !voiceId(object) ? undefined : object;
+}
+
+/** GET /v1/voices: `{voices:[…]}`, `{data:[…]}`, `{data:{voices:[…]}}` or a bare array. */
+export function parseVoiceList(body: unknown): IDataObject[] {
+	const object = asObject(body);
+	const data = object?.data;
+	const list = Array.isArray(body)
+		? body
+		: Array.isArray(object?.voices)
+			? object.voices
+			: Array.isArray(data)
+				? data
+				: asObject(data)?.voices;
+	return Array.isArray(list) ? list.map(asObject).filter((voice): voice is IDataObject => !!voice) : [];
+}
+
+/** Bland voices are usable as soon as they exist. */
+function readyState(id: string, voice: IDataObject): VoiceState {
+	return { voiceId: id, status: 'ready', trainingProgress: 100, raw: voice };
 }
 
 function parseError(response: { statusCode: number; body: unknown }): ProviderError {
@@ -153,7 +179,7 @@ export const bland: VoiceProvider = {
 			method: 'GET',
 			path: `/v1/voices/${encodeURIComponent(request.name)}`,
 		});
-		const voice = voiceRecord(response?.body);
+		const voice = parseVoiceRecord(response?.body);
 		const id = voice && voiceId(voice);
 		return id ? { voiceId: id, name: asString(voice.name) ?? request.name, raw: voice } : undefined;
 	},
@@ -162,8 +188,8 @@ export const bland: VoiceProvider = {
 		const states = new Map<string, VoiceState>();
 		for (const id of voiceIds) {
 			const response = await api.requestOptional({ method: 'GET', path: `/v1/voices/${encodeURIComponent(id)}` });
-			const voice = voiceRecord(response?.body);
-			if (voice) states.set(id, { voiceId: id, status: 'ready', trainingProgress: 100, raw: voice });
+			const voice = parseVoiceRecord(response?.body);
+			if (voice) states.set(id, readyState(id, voice));
 		}
 		return states;
 	},

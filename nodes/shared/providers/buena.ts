@@ -22,46 +22,147 @@ import type {
 const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
-/** Every clone of the account, following `limit`/`offset` pages. */
+/** Where a page of the list may hold its clones, when `data` is not the array itself. */
+const LIST_KEYS = ['voiceClones', 'voice_clones', 'clones', 'voices', 'items', 'results', 'data'];
+
+/** One page of `GET /voice-clones`, whatever shape it came in. */
+export interface ClonePage {
+	clones: IDataObject[];
+	/** How many clones the account has in all, where the page says. */
+	total?: number;
+	/** Whether more pages follow, where the page says. */
+	hasMore?: boolean;
+}
+
+function listIn(object: IDataObject | undefined): unknown[] | undefined {
+	if (!object) return undefined;
+	for (const key of LIST_KEYS) if (Array.isArray(object[key])) return object[key] as unknown[];
+	return undefined;
+}
+
+function firstNumber(...values: unknown[]): number | undefined {
+	for (const value of values) {
+		const number = asNumber(value);
+		if (number !== undefined && number >= 0) return number;
+	}
+	return undefined;
+}
+
+function firstBoolean(...values: unknown[]): boolean | undefined {
+	return values.find((value): value is boolean => typeof value === 'boolean');
+}
+
+/**
+ * Reads a page of the list in every shape seen in Buena's docs: `data` as an array (the list
+ * page) or as a single clone (the seed's polling sample reads `data.status`), or `data` as an
+ * object holding the array (`voiceClones`, `clones`, `items`, …); the total at
+ * `pagination.total` (what the sandbox answers), `meta.total`, a top-level `total` (the list
+ * page: "plus a total") or `data.total`; `hasMore`/`has_more` beside it. A bare array is read too.
+ */
+export function parseClonePage(body: unknown): ClonePage {
+	const envelope = asObject(body);
+	const data = envelope ? envelope.data : body;
+	const dataObject = asObject(data);
+	let items: unknown[];
+	if (Array.isArray(data)) items = data;
+	else if (listIn(dataObject)) items = listIn(dataObject) ?? [];
+	else if (dataObject && cloneId(dataObject)) items = [dataObject];
+	else items = listIn(envelope) ?? [];
+	const clones = items.map(asObject).filter((clone): clone is IDataObject => !!clone);
+	// A single clone in `data` says nothing about pagination; a wrapper in `data` may.
+	const wrapper = dataObject && !cloneId(dataObject) ? dataObject : undefined;
+	const places = [envelope?.pagination, envelope?.meta, envelope, wrapper?.pagination, wrapper]
+		.map(asObject)
+		.filter((place): place is IDataObject => !!place);
+	return {
+		clones,
+		total: firstNumber(...places.flatMap((place) => [place.total, place.totalCount, place.total_count])),
+		hasMore: firstBoolean(...places.flatMap((place) => [place.hasMore, place.has_more])),
+	};
+}
+
+/**
+ * Every clone of the account, following `limit`/`offset` pages. The next offset is what has been
+ * received (a server may cap the page below the limit asked), and a page that brings no clone not
+ * seen before ends the walk (a server that ignores `offset` answers the same page forever).
+ */
 async function listClones(api: ProviderApi): Promise<{ clones: IDataObject[]; total: number }> {
 	const clones: IDataObject[] = [];
+	const seen = new Set<string>();
 	let total: number | undefined;
+	let offset = 0;
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const response = await api.request({
 			method: 'GET',
 			path: '/voice-clones',
-			qs: { limit: PAGE_SIZE, offset: page * PAGE_SIZE },
+			qs: { limit: PAGE_SIZE, offset },
 		});
-		const body = asObject(response.body) ?? {};
-		const data = Array.isArray(body.data) ? body.data : asObject(body.data) ? [body.data] : [];
-		const pageClones = data.map(asObject).filter((clone): clone is IDataObject => !!clone);
-		clones.push(...pageClones);
-		const pagination = asObject(body.pagination) ?? asObject(body.meta) ?? {};
-		total = asNumber(pagination.total) ?? asNumber(body.total) ?? total;
-		const hasMore = pagination.hasMore;
-		if (pageClones.length < PAGE_SIZE || hasMore === false) break;
-		if (total !== undefined && clones.length >= total) break;
+		const parsed = parseClonePage(response.body);
+		total = parsed.total ?? total;
+		let added = 0;
+		for (const clone of parsed.clones) {
+			const id = cloneId(clone);
+			if (id !== undefined && seen.has(id)) continue;
+			if (id !== undefined) seen.add(id);
+			clones.push(clone);
+			added++;
+		}
+		offset += parsed.clones.length;
+		if (!added || parsed.hasMore === false) break;
+		if (parsed.hasMore === true) continue;
+		if (total !== undefined ? clones.length >= total : parsed.clones.length < PAGE_SIZE) break;
 	}
 	return { clones, total: Math.max(total ?? 0, clones.length) };
 }
 
-function cloneId(clone: IDataObject): string | undefined {
+export function cloneId(clone: IDataObject): string | undefined {
 	return asString(clone.voiceId) ?? asString(clone.voice_id) ?? asString(clone.id);
 }
 
-function cloneState(clone: IDataObject, voiceId: string): VoiceState {
-	const reported = asString(clone.status)?.toLowerCase();
-	let status: VoiceStatus;
-	if (reported === 'ready' || reported === 'failed' || reported === 'processing') status = reported;
-	else if (reported === 'completed' || reported === 'active') status = 'ready';
-	else if (reported === 'error') status = 'failed';
-	else status = clone.isActive === true ? 'ready' : 'processing';
-	const progress = asNumber(clone.training_progress ?? clone.trainingProgress);
+/**
+ * The words Buena's pages and real servers use for a clone's state. Matched after lower-casing
+ * and turning spaces and hyphens into underscores.
+ */
+const STATUS_WORDS: Record<VoiceStatus, readonly string[]> = {
+	ready: ['ready', 'completed', 'complete', 'active', 'succeeded', 'success', 'done', 'trained', 'available', 'finished'],
+	failed: ['failed', 'error', 'errored', 'failure', 'cancelled', 'canceled', 'rejected'],
+	processing: ['processing', 'pending', 'queued', 'training', 'in_progress', 'started', 'running', 'created', 'uploaded'],
+};
+
+function statusFromWord(word: unknown): VoiceStatus | undefined {
+	const normalised = asString(word)?.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	if (!normalised) return undefined;
+	return (Object.keys(STATUS_WORDS) as VoiceStatus[]).find((status) => STATUS_WORDS[status].includes(normalised));
+}
+
+function readProgress(value: unknown): number | undefined {
+	const number = asNumber(typeof value === 'string' ? value.replace(/%\s*$/, '') : value);
+	return number === undefined ? undefined : Math.min(100, Math.max(0, number));
+}
+
+/**
+ * A clone's training state. The status word (`status`, or `training_status`/`state`) decides
+ * when it is one of STATUS_WORDS. Without one (missing, or a word not listed): an `isActive` of
+ * true means ready (api-notes: "where status is missing, isActive: true means ready"); an
+ * `error_message` means failed; a progress of 100 means ready unless `isActive` is false;
+ * anything else is still processing.
+ */
+export function parseCloneState(clone: IDataObject, voiceId: string): VoiceState {
+	const progress = readProgress(clone.training_progress ?? clone.trainingProgress ?? clone.progress);
+	const errorMessage = asString(clone.error_message ?? clone.errorMessage)?.trim() || undefined;
+	const isActive = clone.isActive ?? clone.is_active;
+	let status = statusFromWord(clone.status ?? clone.training_status ?? clone.trainingStatus ?? clone.state);
+	if (!status) {
+		if (isActive === true || isActive === 'true') status = 'ready';
+		else if (errorMessage) status = 'failed';
+		else if (progress === 100 && isActive !== false && isActive !== 'false') status = 'ready';
+		else status = 'processing';
+	}
 	return {
 		voiceId,
 		status,
 		trainingProgress: status === 'ready' ? 100 : progress,
-		errorMessage: asString(clone.error_message ?? clone.errorMessage),
+		errorMessage,
 		raw: clone,
 	};
 }
@@ -280,7 +381,7 @@ export const buena: VoiceProvider = {
 		const { clones } = await listClones(api);
 		for (const clone of clones) {
 			const id = cloneId(clone);
-			if (id && wanted.has(id)) states.set(id, cloneState(clone, id));
+			if (id && wanted.has(id)) states.set(id, parseCloneState(clone, id));
 		}
 		return states;
 	},
