@@ -2,9 +2,10 @@
  * When to poll next. Pure functions, so the trade-off below is testable without a clock.
  *
  * The trade-off: every round costs a request (Buena: one list call for all voices waited on;
- * Bland: one per voice), and a voice that becomes ready just after a round is only seen at the
- * next one, so the gap between rounds *is* the worst-case detection delay. Backing off saves
- * requests but makes detection later by the same factor.
+ * Bland: one list call when it waits on several voices, else one GET), and a voice that becomes
+ * ready just after a round is only seen at the next one, so the gap between rounds *is* the
+ * worst-case detection delay. Backing off saves requests but makes detection later by the same
+ * factor.
  *
  * The rule chosen: keep the gap at the poll interval for as long as the rounds bring news (a
  * status or a training progress that moved, a voice that settled), because a training that is

@@ -184,9 +184,26 @@ export const bland: VoiceProvider = {
 		return id ? { voiceId: id, name: asString(voice.name) ?? request.name, raw: voice } : undefined;
 	},
 
+	/**
+	 * One voice: one GET by id. Several: one list call answers for every voice it holds, and a GET
+	 * each for the ids it does not (Bland's GET also accepts a name, and a list might be partial).
+	 */
 	async fetchVoiceStates(api, voiceIds) {
 		const states = new Map<string, VoiceState>();
-		for (const id of voiceIds) {
+		const wanted = [...new Set(voiceIds)];
+		if (wanted.length > 1) {
+			const response = await api.request({ method: 'GET', path: '/v1/voices' });
+			const listed = new Map<string, IDataObject>();
+			for (const voice of parseVoiceList(response.body)) {
+				const id = voiceId(voice);
+				if (id !== undefined && !listed.has(id)) listed.set(id, voice);
+			}
+			for (const id of wanted) {
+				const voice = listed.get(id);
+				if (voice) states.set(id, readyState(id, voice));
+			}
+		}
+		for (const id of wanted.filter((wantedId) => !states.has(wantedId))) {
 			const response = await api.requestOptional({ method: 'GET', path: `/v1/voices/${encodeURIComponent(id)}` });
 			const voice = parseVoiceRecord(response?.body);
 			if (voice) states.set(id, readyState(id, voice));

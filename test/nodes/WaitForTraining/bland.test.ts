@@ -37,11 +37,35 @@ describe('Wait for Training, Bland AI', () => {
 		expect(requests[0].authHeaders).toEqual(['authorization']);
 	});
 
-	it('asks once per distinct voice', async () => {
+	it('asks for several voices with one list call, however many there are', async () => {
+		const ids = Array.from({ length: 20 }, (_, index) => sandbox.seedVoice('bland', { name: `Voice ${index}` }));
+		const result = await runWait(sandbox, { provider: 'bland' }, itemsFor([...ids, ids[0]]));
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0].map((item) => item.json.voiceId)).toEqual([...ids, ids[0]]);
+		expect(result.outputs[0].every((item) => item.json.status === 'ready')).toBe(true);
+		expect(result.outputs[0][3].json.voice).toMatchObject({ id: ids[3], name: 'Voice 3' });
+		expect(apiRequests(sandbox, 'bland').map((request) => `${request.method} ${request.path}`)).toEqual([
+			'GET /bland/v1/voices',
+		]);
+	});
+
+	it('asks by GET for what the list does not hold: a voice named instead of its id, an unknown one', async () => {
 		const [a, b] = ['One', 'Two'].map((name) => sandbox.seedVoice('bland', { name }));
-		const result = await runWait(sandbox, { provider: 'bland' }, itemsFor([a, b, a]));
-		expect(result.outputs[0].map((item) => item.json.voiceId)).toEqual([a, b, a]);
-		expect(apiRequests(sandbox, 'bland')).toHaveLength(2);
+		const unknown = '3f1c1f0e-0000-4000-8000-000000000000';
+		const result = await runWait(sandbox, { provider: 'bland', timeout: 1 }, itemsFor([a, 'two', unknown, b]), {
+			continueOnFail: true,
+		});
+		const [first, byName, missing, second] = result.outputs[0];
+		expect(first.json).toMatchObject({ voiceId: a, status: 'ready' });
+		// Bland's GET accepts a name; the voice's own id is in its record.
+		expect(byName.json).toMatchObject({ voiceId: 'two', status: 'ready', voice: { id: b, name: 'Two' } });
+		expect(missing.json).toMatchObject({ voiceId: unknown, error: `Bland AI has no voice "${unknown}" (voice not found)` });
+		expect(second.json).toMatchObject({ voiceId: b, status: 'ready' });
+		expect(apiRequests(sandbox, 'bland').map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+			'GET /bland/v1/voices 200',
+			'GET /bland/v1/voices/two 200',
+			`GET /bland/v1/voices/${unknown} 404`,
+		]);
 	});
 
 	it('fails an unknown voice at once, and lets the other items go on under continue on fail', async () => {
