@@ -1,14 +1,17 @@
 /**
  * Upload benchmark in a real n8n: memory and time of one Buena clone of 10 large WAV files, and a
- * 100-item batch under a tight rate limit.
+ * 100-item batch under a tight rate limit — in every pinned n8n version, one after the other.
  *
- *   npm run bench:upload [-- --reps 3 --sizes 5,49 --batch 100 --batch-reps 3 --no-batch]
+ *   npm run bench:upload [-- --version 1.123.81|2|1,2 --reps 3 --sizes 5,49 --batch 100 --batch-reps 3
+ *                            --no-batch --no-profile --out results.json]
  *
- * Set-up (see BENCHMARKS.md): the provider sandbox runs in a process of its own on loopback; one
- * `n8n start` of the pinned 2.x (test/e2e/harness/versions.ts), filesystem binary mode, our packed
- * package installed the n8n way, is started once and kept running; each run is a production
- * webhook call (the execution happens in the n8n main process). WAV files are written to a temp
- * folder; the Read/Write Files from Disk node reads them into binary data.
+ * Set-up (see BENCHMARKS.md): the provider sandbox runs in a process of its own on loopback; for
+ * each n8n version (default: every one pinned in test/e2e/harness/versions.ts; `--version` picks
+ * by full version or major), one `n8n start`, filesystem binary mode, our packed package
+ * installed the n8n way, is started and kept running for all of that version's runs; each run is
+ * a production webhook call (the execution happens in the n8n main process). WAV files are
+ * written to a temp folder; the Read/Write Files from Disk node reads them into binary data.
+ * Tables are printed per version as each finishes, then a summary puts the versions side by side.
  *
  * Compared for each size (MiB per file, 10 files, one multipart POST /voice-clones):
  *  - "our node": Create Voice Clone, Combine Items Into One Voice (field `files` ×10);
@@ -20,7 +23,11 @@
  * the part before the upload request reached the sandbox and the upload itself. curl has no idle
  * state: its absolute peak is shown. Time: from the sandbox receiving the upload request's headers
  * (request log `at`) to the node finishing (run data startTime + executionTime) — for curl, curl's
- * own time_total − time_pretransfer. Prints figures, asserts nothing.
+ * own time_total − time_pretransfer. Ratios to curl and to the HTTP Request node are taken per
+ * repetition (same run, same minute), then the median. Before the HTTP Request node runs at all,
+ * our node runs once per size in the fresh process ("fresh"): the HTTP Request node holds whole
+ * files in memory and the pages it frees stay resident, which can hide a later peak.
+ * Prints figures, asserts nothing; `--out` also writes every run as JSON.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -51,7 +58,6 @@ const SIZES = (arg('sizes') ?? '5,49').split(',').map(Number);
 const BATCH_ITEMS = Number(arg('batch') ?? 100);
 const BATCH_REPS = Number(arg('batch-reps') ?? 3);
 const NO_BATCH = process.argv.includes('--no-batch');
-const VERSION = N8N_VERSIONS.find((v) => v.startsWith('2.'))!;
 
 const log = (line: string) => process.stderr.write(`[bench:upload] ${line}\n`);
 const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
@@ -353,44 +359,61 @@ function curlVersion(): Promise<string> {
 	});
 }
 
-async function main(): Promise<void> {
-	const started = Date.now();
-	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
-	let sandbox: SandboxProcess | undefined;
-	let n8n: BenchN8n | undefined;
-	const cleanup = async () => {
-		await n8n?.dispose().catch(() => {});
-		await sandbox?.stop().catch(() => {});
-		fs.rmSync(root, { recursive: true, force: true });
-	};
-	process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
-	try {
-		log(`writing WAV files to ${root}…`);
-		const dirs = makeFiles(root);
-		sandbox = await startSandboxProcess(['--training-seconds', '3600', '--rate-limit', `${HUGE_RATE.limit}/${HUGE_RATE.windowMs}ms`]);
-		await sandbox.control('POST', 'config', { buenaMaxClones: 1000, rateLimit: HUGE_RATE });
-		await sandbox.control('POST', 'keys', { provider: 'buena', key: BATCH_KEY });
-		log(`sandbox pid ${sandbox.pid} at ${sandbox.url}`);
-		const credentials = [
-			{ id: 'benchBuenaCred01', name: 'benchBuenaCred01', type: 'buenaApi', data: { apiKey: sandbox.buenaKey, baseUrl: sandbox.buenaBaseUrl } },
-			{ id: 'benchBuenaCred02', name: 'benchBuenaCred02', type: 'buenaApi', data: { apiKey: BATCH_KEY, baseUrl: sandbox.buenaBaseUrl } },
-		];
-		const nodeType = 'n8n-nodes-voice-clone.createVoiceClone';
-		n8n = await startBenchN8n({
-			version: VERSION,
-			fileAccessDirs: [root],
-			credentials,
-			workflows: workflows(sandbox, credentials[0].id, credentials[1].id, nodeType),
-			log,
-		});
-		log(`n8n ${VERSION} pid ${n8n.pid} at ${n8n.server.baseUrl}`);
+/** Everything measured in one n8n version (one `n8n start`). */
+interface VersionResult {
+	version: string;
+	n8nPid: number;
+	/** Our node once per size in the fresh process, before the HTTP Request node has run at all. */
+	freshRuns: UploadRun[];
+	runs: UploadRun[];
+	batchRuns: BatchRun[];
+	profiles: string[];
+	elapsedMs: number;
+	loadAverage: number[];
+}
 
-		// Warm-up: load every code path (nodes, form-data, axios) before anything is measured.
-		const warm = `s${Math.min(...SIZES)}`;
-		for (const tool of ['our node', 'HTTP Request'] as const) {
-			const w = await measure(n8n, sandbox, tool, Math.min(...SIZES), 0, dirs[warm]);
-			log(`warm-up ${tool}: ${w.ok ? 'ok' : `FAILED ${w.status} ${w.note ?? ''}`}`);
+async function benchVersion(
+	version: string,
+	sandbox: SandboxProcess,
+	dirs: Record<string, string>,
+	root: string,
+	setN8n: (n8n: BenchN8n | undefined) => void,
+): Promise<VersionResult> {
+	const started = Date.now();
+	const loadBefore = os.loadavg();
+	await sandbox.control('POST', 'config', { buenaMaxClones: 1000, rateLimit: HUGE_RATE });
+	const credentials = [
+		{ id: 'benchBuenaCred01', name: 'benchBuenaCred01', type: 'buenaApi', data: { apiKey: sandbox.buenaKey, baseUrl: sandbox.buenaBaseUrl } },
+		{ id: 'benchBuenaCred02', name: 'benchBuenaCred02', type: 'buenaApi', data: { apiKey: BATCH_KEY, baseUrl: sandbox.buenaBaseUrl } },
+	];
+	const nodeType = 'n8n-nodes-voice-clone.createVoiceClone';
+	const n8n = await startBenchN8n({
+		version,
+		fileAccessDirs: [root],
+		credentials,
+		workflows: workflows(sandbox, credentials[0].id, credentials[1].id, nodeType),
+		log,
+	});
+	setN8n(n8n);
+	try {
+		log(`n8n ${version} pid ${n8n.pid} at ${n8n.server.baseUrl}`);
+		const sizes = [...SIZES].sort((a, b) => a - b);
+
+		// Warm-up of our node only, then our node once per size while the process has never run the
+		// HTTP Request node: that node holds whole files in memory, and the pages it frees stay
+		// resident, so a later peak of ours can hide in them ("first run" figures).
+		const w = await measure(n8n, sandbox, 'our node', sizes[0], 0, dirs[`s${sizes[0]}`]);
+		log(`warm-up our node: ${w.ok ? 'ok' : `FAILED ${w.status} ${w.note ?? ''}`}`);
+		await sleep(1000);
+		const freshRuns: UploadRun[] = [];
+		for (const size of sizes) {
+			const r = await measure(n8n, sandbox, 'our node', size, 0, dirs[`s${size}`]);
+			freshRuns.push(r);
+			log(`${version} fresh ${size} MiB our node: ${r.ok ? 'ok' : 'NOT OK'} ${r.status}, peak +${fmt(r.peakAboveIdleMiB)} MiB, upload ${fmt(r.uploadMs, 0)} ms${r.note ? ` — ${r.note}` : ''}`);
+			await sleep(1000);
 		}
+		const wh = await measure(n8n, sandbox, 'HTTP Request', sizes[0], 0, dirs[`s${sizes[0]}`]);
+		log(`warm-up HTTP Request: ${wh.ok ? 'ok' : `FAILED ${wh.status} ${wh.note ?? ''}`}`);
 		await sleep(2000);
 
 		const runs: UploadRun[] = [];
@@ -403,7 +426,7 @@ async function main(): Promise<void> {
 					const r = await measure(n8n, sandbox, tool, size, rep, dirs[`s${size}`]);
 					runs.push(r);
 					log(
-						`${size} MiB ${tool} #${rep}: ${r.ok ? 'ok' : 'NOT OK'} ${r.status}, read ${r.bytesRead}/${r.bytesExpected} B, ` +
+						`${version} ${size} MiB ${tool} #${rep}: ${r.ok ? 'ok' : 'NOT OK'} ${r.status}, read ${r.bytesRead}/${r.bytesExpected} B, ` +
 							`peak +${fmt(r.peakAboveIdleMiB)} MiB, upload ${fmt(r.uploadMs, 0)} ms${r.note ? ` — ${r.note}` : ''}`,
 					);
 					await sleep(1000);
@@ -436,26 +459,100 @@ async function main(): Promise<void> {
 			for (let rep = 1; rep <= BATCH_REPS; rep++) {
 				const b = await measureBatch(n8n, sandbox, dirs.batch, rep);
 				batchRuns.push(b);
-				log(`batch #${rep}: ${JSON.stringify(b)}`);
+				log(`${version} batch #${rep}: ${JSON.stringify(b)}`);
 			}
 		}
+		const loadAfter = os.loadavg();
+		return {
+			version,
+			n8nPid: n8n.pid,
+			freshRuns,
+			runs,
+			batchRuns,
+			profiles,
+			elapsedMs: Date.now() - started,
+			loadAverage: loadBefore.map((l, i) => Math.max(l, loadAfter[i])),
+		};
+	} finally {
+		setN8n(undefined);
+		await n8n.dispose().catch(() => {});
+	}
+}
 
-		printReport(runs, batchRuns, profiles, await curlVersion(), n8n.pid, Date.now() - started);
+/** `--version 1.123.81`, `--version 2` (major), `--version 1,2`; default every pinned version. */
+function selectVersions(option: string | undefined): string[] {
+	if (!option) return [...N8N_VERSIONS];
+	return option.split(',').map((wanted) => {
+		const found = N8N_VERSIONS.find((v) => v === wanted || v.startsWith(`${wanted}.`));
+		if (!found) throw new Error(`--version ${wanted}: not a pinned n8n version (${N8N_VERSIONS.join(', ')})`);
+		return found;
+	});
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const versions = selectVersions(arg('version'));
+	const outFile = arg('out');
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
+	let sandbox: SandboxProcess | undefined;
+	let n8n: BenchN8n | undefined;
+	const cleanup = async () => {
+		await n8n?.dispose().catch(() => {});
+		await sandbox?.stop().catch(() => {});
+		fs.rmSync(root, { recursive: true, force: true });
+	};
+	process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+	try {
+		log(`n8n versions: ${versions.join(', ')}; writing WAV files to ${root}…`);
+		const dirs = makeFiles(root);
+		sandbox = await startSandboxProcess(['--training-seconds', '3600', '--rate-limit', `${HUGE_RATE.limit}/${HUGE_RATE.windowMs}ms`]);
+		await sandbox.control('POST', 'keys', { provider: 'buena', key: BATCH_KEY });
+		log(`sandbox pid ${sandbox.pid} at ${sandbox.url}`);
+		const curl = await curlVersion();
+		const results: VersionResult[] = [];
+		for (const version of versions) {
+			const result = await benchVersion(version, sandbox, dirs, root, (n) => (n8n = n));
+			results.push(result);
+			// Each version's tables as soon as it is done (a later failure keeps them).
+			printReport(result, curl);
+			if (outFile) fs.writeFileSync(outFile, JSON.stringify({ curl, node: process.version, results }, null, 1));
+		}
+		printSummary(results, Date.now() - started);
 	} finally {
 		await cleanup();
 	}
 }
 
-function printReport(runs: UploadRun[], batchRuns: BatchRun[], profiles: string[], curl: string, n8nPid: number, elapsedMs: number): void {
+/** Per repetition: a tool's upload time over another tool's in the same repetition, then the median. */
+function ratioTo(runs: UploadRun[], tool: Tool, other: Tool, size: number): number {
+	const ratios = runs
+		.filter((r) => r.sizeMiB === size && r.tool === tool)
+		.map((r) => {
+			const o = runs.find((x) => x.sizeMiB === size && x.tool === other && x.rep === r.rep);
+			return o ? r.uploadMs / o.uploadMs : NaN;
+		})
+		.filter((n) => Number.isFinite(n));
+	return median(ratios);
+}
+
+function printReport(result: VersionResult, curl: string): void {
+	const { version, runs, freshRuns, batchRuns, profiles } = result;
 	const out: string[] = [];
-	out.push(`n8n ${VERSION} (filesystem binary mode, pid ${n8nPid}), ${curl}, Node ${process.version} (bench), ${os.cpus().length} CPUs, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`);
 	out.push('');
-	out.push(`### Memory and time: one clone of ${FILES} files (median of ${REPS} runs)`);
+	out.push(`## n8n ${version}`);
 	out.push('');
-	out.push('| file size | tool | sent ok | sandbox read | peak RSS above idle (MiB) | before upload / during upload (MiB) | idle RSS (MiB) | upload time (ms) | × curl | node time (ms) | sandbox peak above idle (MiB) |');
-	out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+	out.push(
+		`n8n ${version} (filesystem binary mode, pid ${result.n8nPid}), ${curl}, Node ${process.version} (bench), ${os.cpus().length} CPUs, ` +
+			`${fmt(os.totalmem() / 2 ** 30, 1)} GiB, load average (1/5/15 min, highest of start and end) ${result.loadAverage.map((l) => fmt(l, 2)).join(' / ')}`,
+	);
+	out.push('');
+	out.push(`### n8n ${version} — memory and time: one clone of ${FILES} files (median of ${REPS} runs)`);
+	out.push('');
+	out.push(
+		'| file size | tool | sent ok | sandbox read | peak RSS above idle (MiB) | before upload / during upload (MiB) | idle RSS (MiB) | upload time (ms) | × curl | × HTTP Request | node time (ms) | sandbox peak above idle (MiB) |',
+	);
+	out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const size of SIZES) {
-		const curlMs = median(runs.filter((r) => r.sizeMiB === size && r.tool === 'curl').map((r) => r.uploadMs));
 		for (const tool of ['our node', 'HTTP Request', 'curl'] as Tool[]) {
 			const rs = runs.filter((r) => r.sizeMiB === size && r.tool === tool);
 			if (!rs.length) continue;
@@ -463,19 +560,25 @@ function printReport(runs: UploadRun[], batchRuns: BatchRun[], profiles: string[
 			const okCount = rs.filter((r) => r.ok).length;
 			const statuses = [...new Set(rs.map((r) => r.status))].join('/');
 			const allBytes = rs.every((r) => r.bytesRead === r.bytesExpected);
-			// The ratio is taken per run against the curl run of the same repetition, then the median.
-			const ratios = rs.map((r) => {
-				const c = runs.find((x) => x.sizeMiB === size && x.tool === 'curl' && x.rep === r.rep);
-				return c ? r.uploadMs / c.uploadMs : NaN;
-			});
 			out.push(
 				`| ${size} MiB × ${FILES} | ${tool} | ${okCount}/${rs.length} (HTTP ${statuses}) | ${allBytes ? 'all bytes' : `${rs.map((r) => r.bytesRead).join('/')} of ${rs[0].bytesExpected}`} | ` +
 					`${tool === 'curl' ? `${fmt(m((r) => r.peakAboveIdleMiB))} (absolute)` : fmt(m((r) => r.peakAboveIdleMiB))} | ` +
 					`${tool === 'curl' ? '–' : `${fmt(m((r) => r.peakBeforeUploadMiB))} / ${fmt(m((r) => r.peakDuringUploadMiB))}`} | ` +
-					`${fmt(m((r) => r.idleMiB), 0)} | ${fmt(m((r) => r.uploadMs), 0)} | ${fmt(median(ratios), 2)} | ${fmt(m((r) => r.nodeMs), 0)} | ${fmt(m((r) => r.sandboxPeakAboveIdleMiB))} |`,
+					`${fmt(m((r) => r.idleMiB), 0)} | ${fmt(m((r) => r.uploadMs), 0)} | ${fmt(ratioTo(runs, tool, 'curl', size), 2)} | ` +
+					`${fmt(ratioTo(runs, tool, 'HTTP Request', size), 2)} | ${fmt(m((r) => r.nodeMs), 0)} | ${fmt(m((r) => r.sandboxPeakAboveIdleMiB))} |`,
 			);
-			void curlMs;
 		}
+	}
+	out.push('');
+	out.push('Our node in the fresh process (after its own warm-up, before the HTTP Request node ever ran):');
+	out.push('');
+	out.push('| file size | HTTP | sandbox read | peak RSS above idle (MiB) | before / during upload (MiB) | idle RSS (MiB) | upload time (ms) |');
+	out.push('|---|---|---|---|---|---|---|');
+	for (const r of freshRuns) {
+		out.push(
+			`| ${r.sizeMiB} MiB × ${FILES} | ${r.status} | ${r.bytesRead === r.bytesExpected ? 'all bytes' : `${r.bytesRead} of ${r.bytesExpected}`} | ${fmt(r.peakAboveIdleMiB)} | ` +
+				`${fmt(r.peakBeforeUploadMiB)} / ${fmt(r.peakDuringUploadMiB)} | ${fmt(r.idleMiB, 0)} | ${fmt(r.uploadMs, 0)} |`,
+		);
 	}
 	out.push('');
 	out.push('Fields sent (sandbox request log):');
@@ -484,37 +587,109 @@ function printReport(runs: UploadRun[], batchRuns: BatchRun[], profiles: string[
 		if (r) out.push(`- ${tool}: ${r.fields}`);
 	}
 	out.push('');
-	out.push('Every run:');
+	out.push('Every run, in order:');
 	out.push('');
-	out.push('| size | tool | rep | HTTP | peak above idle | before / during upload | upload ms | node ms | sandbox peak |');
-	out.push('|---|---|---|---|---|---|---|---|---|');
-	for (const r of runs) {
+	out.push('| size | tool | rep | HTTP | peak above idle | before / during upload | idle RSS | upload ms | node ms | sandbox peak |');
+	out.push('|---|---|---|---|---|---|---|---|---|---|');
+	for (const r of [...freshRuns, ...runs]) {
 		out.push(
-			`| ${r.sizeMiB} | ${r.tool} | ${r.rep} | ${r.status} | ${fmt(r.peakAboveIdleMiB)} | ${fmt(r.peakBeforeUploadMiB)} / ${fmt(r.peakDuringUploadMiB)} | ${fmt(r.uploadMs, 0)} | ${fmt(r.nodeMs, 0)} | ${fmt(r.sandboxPeakAboveIdleMiB)} |`,
+			`| ${r.sizeMiB} | ${r.tool} | ${r.rep || 'fresh'} | ${r.status} | ${fmt(r.peakAboveIdleMiB)} | ${fmt(r.peakBeforeUploadMiB)} / ${fmt(r.peakDuringUploadMiB)} | ` +
+				`${fmt(r.idleMiB, 0)} | ${fmt(r.uploadMs, 0)} | ${fmt(r.nodeMs, 0)} | ${fmt(r.sandboxPeakAboveIdleMiB)} |`,
 		);
 	}
+	const notes = [...freshRuns, ...runs].filter((r) => r.note);
+	for (const r of notes) out.push(`- ${r.sizeMiB} MiB ${r.tool} #${r.rep}: ${r.note}`);
 	if (profiles.length) {
 		out.push('');
-		out.push('CPU self time in the n8n main process (inspector profile, 0.5 ms sampling):');
+		out.push(`CPU self time in the n8n ${version} main process (inspector profile, 0.5 ms sampling):`);
 		out.push(...profiles);
 	}
 	if (batchRuns.length) {
-		const boundMs = ((2 * BATCH_ITEMS) / BATCH_RATE.limit) * BATCH_RATE.windowMs;
 		out.push('');
 		out.push(
-			`### Batch: ${BATCH_ITEMS} items, one clone each, concurrency 2, sandbox window ${BATCH_RATE.limit} per ${BATCH_RATE.windowMs} ms ` +
-				`(2 requests per clone ⇒ ${2 * BATCH_ITEMS} requests ⇒ bound ${boundMs / 1000} s)`,
+			`### n8n ${version} — batch: ${BATCH_ITEMS} items, one clone each, concurrency 2, sandbox window ${BATCH_RATE.limit} per ${BATCH_RATE.windowMs} ms ` +
+				`(2 requests per clone ⇒ ${2 * BATCH_ITEMS} requests ⇒ bound ${batchBoundMs() / 1000} s)`,
 		);
 		out.push('');
 		out.push('| rep | items out | created | failed: rate limit | failed: other | requests | 429 answers | node time (s) | × bound | first→last request (s) | bursts | burst every (ms) | bursts start at ms into the second |');
 		out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const b of batchRuns) {
 			out.push(
-				`| ${b.rep} | ${b.items} | ${b.created} | ${b.failedRateLimited} | ${b.failedOther} | ${b.requests} | ${b.answered429} | ${fmt(b.nodeMs / 1000, 2)} | ${fmt(b.nodeMs / boundMs, 2)} | ${fmt(b.spanMs / 1000, 2)} | ${b.bursts} | ${fmt(b.burstIntervalMs, 0)} | ${fmt(b.burstStartMsIntoSecond, 0)} |`,
+				`| ${b.rep} | ${b.items} | ${b.created} | ${b.failedRateLimited} | ${b.failedOther} | ${b.requests} | ${b.answered429} | ${fmt(b.nodeMs / 1000, 2)} | ${fmt(b.nodeMs / batchBoundMs(), 2)} | ${fmt(b.spanMs / 1000, 2)} | ${b.bursts} | ${fmt(b.burstIntervalMs, 0)} | ${fmt(b.burstStartMsIntoSecond, 0)} |`,
 			);
 		}
 		const firstError = batchRuns.find((b) => b.firstError)?.firstError;
 		if (firstError) out.push(`\nFirst failed item: ${firstError}`);
+	}
+	out.push('');
+	out.push(`n8n ${version} took ${fmt(result.elapsedMs / 1000, 0)} s`);
+	process.stdout.write(out.join('\n') + '\n');
+}
+
+const batchBoundMs = () => ((2 * BATCH_ITEMS) / BATCH_RATE.limit) * BATCH_RATE.windowMs;
+
+/** Memory goal: at most this much above idle for our node, whatever the file size. */
+const GOAL_PEAK_MIB = 32;
+/** "Flat": the largest size's peak at most this much above the smallest size's (the run-to-run spread). */
+const FLAT_SPREAD_MIB = 8;
+
+/** The n8n versions side by side: memory goal, flatness, time ratios to curl and to the HTTP Request node. */
+function printSummary(results: VersionResult[], elapsedMs: number): void {
+	const out: string[] = [];
+	const sizes = [...SIZES].sort((a, b) => a - b);
+	out.push('');
+	out.push('## Summary: the n8n versions side by side');
+	out.push('');
+	out.push(
+		`Our node (Create Voice Clone) against curl and n8n's HTTP Request node, the same ${FILES} files in the same run. ` +
+			'Peak: median of the repetitions; "fresh": the one run before the HTTP Request node ever ran in that n8n. ' +
+			'Ratios: upload time over that of the other tool in the same repetition, then the median.',
+	);
+	out.push('');
+	out.push(
+		'| file size | n8n | our node peak above idle (MiB): median / fresh / max | HTTP Request peak above idle (MiB): median / max | our node upload (ms) | our node × curl | our node × HTTP Request | HTTP Request × curl |',
+	);
+	out.push('|---|---|---|---|---|---|---|---|');
+	for (const size of sizes) {
+		for (const res of results) {
+			const ours = res.runs.filter((r) => r.sizeMiB === size && r.tool === 'our node');
+			const http = res.runs.filter((r) => r.sizeMiB === size && r.tool === 'HTTP Request');
+			const fresh = res.freshRuns.find((r) => r.sizeMiB === size);
+			out.push(
+				`| ${size} MiB × ${FILES} | ${res.version} | ${fmt(median(ours.map((r) => r.peakAboveIdleMiB)))} / ${fmt(fresh?.peakAboveIdleMiB ?? NaN)} / ` +
+					`${fmt(Math.max(...ours.map((r) => r.peakAboveIdleMiB), fresh?.peakAboveIdleMiB ?? -Infinity))} | ` +
+					`${fmt(median(http.map((r) => r.peakAboveIdleMiB)))} / ${fmt(Math.max(...http.map((r) => r.peakAboveIdleMiB)))} | ` +
+					`${fmt(median(ours.map((r) => r.uploadMs)), 0)} | ${fmt(ratioTo(res.runs, 'our node', 'curl', size), 2)} | ` +
+					`${fmt(ratioTo(res.runs, 'our node', 'HTTP Request', size), 2)} | ${fmt(ratioTo(res.runs, 'HTTP Request', 'curl', size), 2)} |`,
+			);
+		}
+	}
+	out.push('');
+	const small = sizes[0];
+	const large = sizes[sizes.length - 1];
+	for (const res of results) {
+		const peaks = (size: number) => [
+			...res.runs.filter((r) => r.sizeMiB === size && r.tool === 'our node').map((r) => r.peakAboveIdleMiB),
+			...res.freshRuns.filter((r) => r.sizeMiB === size).map((r) => r.peakAboveIdleMiB),
+		];
+		const worst = Math.max(...peaks(large));
+		const growth = median(peaks(large)) - median(peaks(small));
+		const allOk = [...res.freshRuns, ...res.runs].every((r) => r.ok && r.bytesRead === r.bytesExpected);
+		out.push(
+			`- n8n ${res.version}: every upload ${allOk ? 'sent and read in full' : '**NOT all sent and read in full**'}; ` +
+				`peak ≤ ${GOAL_PEAK_MIB} MiB at ${large} MiB × ${FILES}: **${worst <= GOAL_PEAK_MIB ? 'met' : 'MISSED'}** (worst run ${fmt(worst)} MiB); ` +
+				(small !== large
+					? `flat from ${small} to ${large} MiB × ${FILES} (median growth ≤ ${FLAT_SPREAD_MIB} MiB): **${growth <= FLAT_SPREAD_MIB ? 'met' : 'MISSED'}** (${growth >= 0 ? '+' : ''}${fmt(growth)} MiB)`
+					: 'flatness needs two sizes'),
+		);
+		if (res.batchRuns.length) {
+			const b = res.batchRuns;
+			out.push(
+				`  batch of ${BATCH_ITEMS}: node time median ${fmt(median(b.map((x) => x.nodeMs)) / 1000, 2)} s = ` +
+					`${fmt(median(b.map((x) => x.nodeMs)) / batchBoundMs(), 2)} × bound; failed by rate limit ${b.map((x) => x.failedRateLimited).join('/')}, ` +
+					`other failures ${b.map((x) => x.failedOther).join('/')}, 429 answers ${b.map((x) => x.answered429).join('/')}`,
+			);
+		}
 	}
 	out.push('');
 	out.push(`bench:upload took ${fmt(elapsedMs / 1000, 0)} s`);

@@ -1,5 +1,5 @@
 /**
- * One real n8n (`n8n start`, pinned 2.x, filesystem binary mode) with our packed package installed
+ * One real n8n (`n8n start`, a pinned version, filesystem binary mode) with our packed package installed
  * the n8n way, kept running for every measurement. Workflows start with a Webhook node (response
  * when the last node finishes), so a run is one HTTP call and happens inside the n8n main process
  * (regular execution mode; no Code node, so the task runner child plays no part).
@@ -9,7 +9,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 
 import { N8nRestClient } from '../../test/e2e/harness/credentialTest';
-import { freePort, N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
+import { freePort, majorOf, N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
 import { Inspector } from './inspector';
 
 export interface BenchN8n {
@@ -101,8 +101,11 @@ export async function startBenchN8n(opts: {
 		const workflowIds = new Map<string, string>();
 		for (const [i, w] of withIds.entries()) {
 			workflowIds.set(opts.workflows[i].webhookPath, w.id);
-			// Production webhooks are registered for published (active) workflows at start-up.
-			await n8n.runChecked(['publish:workflow', `--id=${w.id}`]);
+			// Production webhooks are registered for published (active) workflows at start-up;
+			// 1.x has no `publish:workflow`, it activates with `update:workflow --active=true`.
+			await n8n.runChecked(
+				majorOf(opts.version) < 2 ? ['update:workflow', `--id=${w.id}`, '--active=true'] : ['publish:workflow', `--id=${w.id}`],
+			);
 		}
 		opts.log('starting n8n…');
 		// The inspector listens (nobody attached costs nothing) so the bench can collect garbage
