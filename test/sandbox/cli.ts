@@ -1,7 +1,9 @@
 /**
  * `npm run sandbox [-- --port 4010 --training-seconds 150 --rate-limit 60/60s]`
- * Starts the provider sandbox in the foreground; state lives in memory. Ctrl-C / SIGTERM stops it.
+ * Starts the provider sandbox in the foreground; state lives in memory. Ctrl-C, SIGTERM or SIGHUP
+ * stops it, and so does the end of the npm process that started it (see test/helpers/onStop.ts).
  */
+import { onStop } from '../helpers/onStop';
 import { startSandbox } from './index';
 
 function usage(msg?: string): never {
@@ -50,8 +52,9 @@ function parseArgs(argv: string[]) {
 	return opts;
 }
 
+const opts = parseArgs(process.argv.slice(2));
+
 async function main(): Promise<void> {
-	const opts = parseArgs(process.argv.slice(2));
 	const sb = await startSandbox(opts);
 	const out = [
 		`Voice-clone provider sandbox listening on ${sb.url}`,
@@ -68,23 +71,26 @@ async function main(): Promise<void> {
 		'',
 	];
 	process.stdout.write(out.join('\n'));
-	let stopping = false;
-	const stop = (signal: string) => {
-		if (stopping) return;
-		stopping = true;
-		process.stdout.write(`\n${signal}: stopping the sandbox\n`);
+	onStop((reason) => {
+		process.stdout.write(`\n${reason}: stopping the sandbox\n`);
 		const force = setTimeout(() => process.exit(1), 5000);
 		force.unref();
 		sb.close().then(
 			() => process.exit(0),
 			() => process.exit(1),
 		);
-	};
-	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
+	});
 }
 
-main().catch((err: Error) => {
-	process.stderr.write(`sandbox: ${err.message}\n`);
+main().catch((err: NodeJS.ErrnoException) => {
+	if (err.code === 'EADDRINUSE') {
+		const { port, host } = opts;
+		process.stderr.write(
+			`sandbox: port ${port} on ${host} is already in use (another sandbox, or n8n?).\n` +
+				`Start it on another port: npm run sandbox -- --port ${port === 65535 ? 4011 : port + 1}   (--port 0: any free port)\n`,
+		);
+	} else {
+		process.stderr.write(`sandbox: ${err.message}\n`);
+	}
 	process.exit(1);
 });
