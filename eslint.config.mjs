@@ -5,10 +5,4 @@ export default [
 	// test/ and scripts/ run under Node.js and jest, not inside n8n: they may use process, fs and
 	// timers. They are type-checked by `npm run typecheck`.
 	{ ignores: ['test/**', 'scripts/**', 'coverage/**', '.cache/**', 'jest.config.js', 'gulpfile.js'] },
-	{
-		// The one accepted exception: form-data is the package's single runtime dependency (n8n
-		// itself ships it), used to stream multipart uploads.
-		files: ['package.json'],
-		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
-	},
 ];

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { MEBIBYTE } from '../units';
+import { blandVoiceCatalog } from './blandVoices';
 import { asObject, asString, describeUnexpectedBody, kindFromStatus, trimmedName } from './parsing';
 import type { CreatedVoice, ProviderError, VoiceProvider, VoiceState } from './types';
 
@@ -212,4 +213,5 @@ export const bland: VoiceProvider = {
 	},
 
 	parseError,
+	...blandVoiceCatalog({ parseVoiceList, parseVoiceRecord, voiceId }),
 };

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { quotaExceededError } from '../transport/apiErrors';
 
 import { MEBIBYTE } from '../units';
+import { buenaVoiceCatalog } from './buenaVoices';
 import {
 	asNumber,
 	asObject,
@@ -387,4 +388,5 @@ export const buena: VoiceProvider = {
 	},
 
 	parseError,
+	...buenaVoiceCatalog({ listClones, cloneId, cloneState: parseCloneState }),
 };

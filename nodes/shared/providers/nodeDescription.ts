@@ -22,3 +22,9 @@ export const providerCredentials: INodeCredentialDescription[] = PROVIDERS.map((
 export const providerNameExpression = `${JSON.stringify(
 	Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.displayName])),
 )}[$parameter["provider"]]`;
+
+/** The providers' names as a sentence would list them: "A", "A or B", "A, B or C". */
+export function providerNamesText(conjunction = 'or'): string {
+	const names = PROVIDERS.map((provider) => provider.displayName);
+	return names.length > 1 ? `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}` : (names[0] ?? '');
+}

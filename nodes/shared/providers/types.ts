@@ -96,7 +96,69 @@ export interface CreateEndpoint {
 	fields: Array<[string, string]>;
 }
 
-export interface VoiceProvider {
+/** One voice of the account, in the same shape for every provider. */
+export interface VoiceRecord {
+	/** The provider's id in the registry, e.g. "buena". */
+	provider: string;
+	voiceId: string;
+	name: string;
+	description: string;
+	status: VoiceStatus;
+	/** 0–100 where the provider says; 100 once ready; null where nothing is known. */
+	trainingProgress: number | null;
+	/** ISO 8601, as the provider reports it; null where it does not. */
+	createdAt: string | null;
+	/** The provider's own record of the voice, untouched. */
+	raw: IDataObject;
+}
+
+export interface ListVoicesOptions {
+	/** Only voices in this state (by the normalised status, so every alias the provider uses counts). */
+	status?: VoiceStatus;
+	/** Only voices whose name contains this text, ignoring case. */
+	nameContains?: string;
+	/** At most this many voices (after filtering). */
+	limit?: number;
+}
+
+/** What Update can change; a provider lists the fields it supports in `updatableFields`. */
+export interface VoiceChanges {
+	name?: string;
+	description?: string;
+}
+
+/** Speech a voice spoke: the audio bytes with the file name and MIME type they should carry. */
+export interface SpokenAudio {
+	data: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+/** Listing and managing the account's voices, and hearing them. */
+export interface VoiceCatalog {
+	/** The states a voice can be in at this provider; a single "ready" when voices are usable at once. */
+	readonly voiceStatuses: readonly VoiceStatus[];
+	readonly updatableFields: ReadonlyArray<keyof VoiceChanges>;
+	/** The text Speak may send, in characters (Unicode code points). */
+	readonly speakText: { maxChars?: number };
+
+	/** Problems with an update, in words a person understands; nothing is sent when there are any. */
+	validateVoiceChanges(changes: VoiceChanges): string[];
+	/** Problems with a text to speak (empty, too long); nothing is sent when there are any. */
+	validateSpeakText(text: string): string[];
+	/** The account's voices in the provider's order, following pagination. */
+	listVoices(api: ProviderApi, options?: ListVoicesOptions): Promise<VoiceRecord[]>;
+	/** One voice; `undefined` when the provider does not know it. */
+	getVoice(api: ProviderApi, voiceId: string): Promise<VoiceRecord | undefined>;
+	/** Applies validated changes (checking what the provider needs first) and answers the voice as it now is. */
+	updateVoice(api: ProviderApi, voiceId: string, changes: VoiceChanges): Promise<VoiceRecord>;
+	/** Deletes a voice; an unknown voice or one still in use fails with a NodeApiError. */
+	deleteVoice(api: ProviderApi, voiceId: string): Promise<void>;
+	/** The voice speaking a validated text. */
+	speak(api: ProviderApi, voiceId: string, text: string): Promise<SpokenAudio>;
+}
+
+export interface VoiceProvider extends VoiceCatalog {
 	readonly id: string;
 	readonly displayName: string;
 	readonly credentialType: string;
