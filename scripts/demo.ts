@@ -11,6 +11,7 @@
  */
 import * as path from 'path';
 
+import { onStop } from '../test/helpers/onStop';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import { N8nRestClient, TEST_OWNER } from '../test/e2e/harness/credentialTest';
 import { installN8n } from '../test/e2e/harness/installN8n';
@@ -194,12 +195,13 @@ async function main(): Promise<void> {
 		(cleaning ??= (async () => {
 			for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
 		})());
-	const onSignal = (signal: NodeJS.Signals) => {
-		console.log(`\n${signal}: stopping n8n and the sandbox…`);
+	// Ctrl-C, SIGTERM, SIGHUP, or npm gone: stop n8n (servers, and running `n8n execute`s, killed
+	// at exit by the harness) and the sandbox.
+	onStop((reason) => {
+		console.log(`\n${reason}: stopping n8n and the sandbox…`);
+		setTimeout(() => process.exit(1), 30_000).unref();
 		void cleanup().then(() => process.exit(options.ui ? 0 : 130));
-	};
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	});
 
 	try {
 		console.log(`Voice clone demo — n8n ${options.version}, provider sandbox on 127.0.0.1 (no real provider is contacted)\n`);

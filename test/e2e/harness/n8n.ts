@@ -14,7 +14,7 @@ import {
 	type RegisteredPackage,
 } from './installPackage';
 import { packPackage, type PackedPackage } from './packPackage';
-import { CommandError, cleanEnv, killGroup, runCommand, type RunResult } from './util';
+import { CommandError, cleanEnv, killAtExit, killGroup, runCommand, type RunResult } from './util';
 import { PACKAGE_NAME, TEST_ENCRYPTION_KEY } from './versions';
 
 /** Where n8n keeps binary data of executions. `default` = in memory (1.x name for it). */
@@ -170,11 +170,6 @@ export function majorOf(version: string): number {
 
 /** Every live instance, so a test run can clean up whatever a failing test left. */
 const live = new Set<N8n>();
-/** Process groups of running servers: killed when this process exits, however it exits. */
-const serverGroups = new Set<number>();
-process.once('exit', () => {
-	for (const pid of serverGroups) killGroup(pid, 'SIGKILL');
-});
 
 /** Disposes every instance still alive (use in afterAll as a safety net). */
 export async function disposeAll(): Promise<void> {
@@ -438,7 +433,7 @@ export class N8n {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
-		if (child.pid) serverGroups.add(child.pid);
+		if (child.pid) killAtExit.add(child.pid);
 		let output = '';
 		const append = (b: Buffer) => {
 			output += b.toString('utf8');
@@ -464,7 +459,7 @@ export class N8n {
 					await exited;
 					clearTimeout(timer);
 					killGroup(child.pid, 'SIGKILL'); // the task runner child, if it outlived n8n
-					if (child.pid) serverGroups.delete(child.pid);
+					if (child.pid) killAtExit.delete(child.pid);
 				}
 				await exited;
 				this.servers.delete(server);

@@ -32,7 +32,20 @@ function tail(text: string, max = 6000): string {
 	return text.length > max ? `…${text.slice(-max)}` : text;
 }
 
-/** Runs a command without a shell; resolves with its output whatever the exit code. */
+/**
+ * Process groups we started (commands still running, n8n servers) that must not outlive this
+ * process: killed when it exits, however it exits short of SIGKILL.
+ */
+export const killAtExit = new Set<number>();
+process.once('exit', () => {
+	for (const pid of killAtExit) killGroup(pid, 'SIGKILL');
+});
+
+/**
+ * Runs a command without a shell; resolves with its output whatever the exit code. The command
+ * runs in a process group of its own, killed if this process exits first (a stopped demo or test
+ * run leaves no `n8n execute` or `npm install` behind).
+ */
 export function runCommand(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, {
@@ -41,6 +54,7 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
 			stdio: ['pipe', 'pipe', 'pipe'],
 			detached: true,
 		});
+		if (child.pid) killAtExit.add(child.pid);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -57,6 +71,7 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
 		});
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
+			if (child.pid) killAtExit.delete(child.pid);
 			const result: RunResult = {
 				code,
 				signal,
