@@ -197,8 +197,15 @@ function detailLines(details: unknown): string[] {
 	} else if (Array.isArray(object.fields)) {
 		lines.push(`Fields: ${object.fields.join(', ')}`);
 	}
-	if (Array.isArray(object.active_campaigns)) {
-		lines.push(`Used by campaigns: ${object.active_campaigns.join(', ')}`);
+	// 409 VOICE_CLONE_IN_USE: the docs name `details.active_campaigns`, a list or a count.
+	const campaigns = object.active_campaigns;
+	const campaignCount = Array.isArray(campaigns) ? campaigns.length : asNumber(campaigns);
+	if (campaignCount !== undefined) {
+		const names = Array.isArray(campaigns)
+			? campaigns.map((campaign) => asString(asObject(campaign)?.name) ?? asString(asObject(campaign)?.id) ?? asString(campaign) ?? '?')
+			: [];
+		lines.push(`Used by ${campaignCount} active campaign${campaignCount === 1 ? '' : 's'}${names.length ? `: ${names.join(', ')}` : ''}`);
+		lines.push('Pause or end those campaigns, or move them to another voice, then delete this voice again.');
 	}
 	return lines;
 }
