@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { CloneRequest, CloneSample, VoiceProvider } from '../shared/providers/types';
 import { trimmedName } from '../shared/providers/parsing';
@@ -28,11 +28,12 @@ export async function prepareCloneRequest(
 	context: IExecuteFunctions,
 	provider: VoiceProvider,
 	itemIndexes: number[],
+	/** The provider's options, read with the run's other settings before anything was sent. */
+	options: IDataObject,
 ): Promise<CloneRequest> {
 	const [first] = itemIndexes;
 	const name = trimmedName(context.getNodeParameter('name', first, ''));
 	const description = trimmedName(context.getNodeParameter('description', first, ''));
-	const options = provider.readCreateOptions(context, first);
 
 	const problems: string[] = [];
 	if (!name) problems.push('The voice name is empty');

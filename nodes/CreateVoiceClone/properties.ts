@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../shared/providers';
 import { providerProperty } from '../shared/providers/nodeDescription';
+import { defaultNameConflictMode, nameConflictModes, type NameConflictMode } from './settings';
 
 /** Each provider's own fields, shown only while that provider is selected. */
 const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
@@ -10,6 +11,39 @@ const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
 		displayOptions: { show: { provider: [provider.id] } },
 	})),
 );
+
+const NAME_CONFLICT_CHOICES: Record<NameConflictMode, { name: string; description: string }> = {
+	createAnother: {
+		name: 'Create Another',
+		description: 'Upload the samples and create a new voice with the same name',
+	},
+	fail: {
+		name: 'Fail the Item',
+		description: 'Upload nothing and fail the item, naming the voice that has the name',
+	},
+	useExisting: {
+		name: 'Use the Existing Voice',
+		description:
+			'Upload nothing and output the newest voice with this name, with reused: true. Makes a scheduled batch safe to run again.',
+	},
+};
+
+/**
+ * "If a Voice With This Name Exists", once per provider: the choices and the default differ, since
+ * only a provider whose accounts may hold repeated names can create another voice with a name in use.
+ * Each default keeps the behaviour the node had before the option existed.
+ */
+const nameConflictFields: INodeProperties[] = PROVIDERS.map((provider) => ({
+	displayName: 'If a Voice With This Name Exists',
+	name: 'ifNameExists',
+	type: 'options',
+	default: defaultNameConflictMode(provider),
+	description: provider.allowsDuplicateNames
+		? `What to do when the ${provider.displayName} account already has a voice with this name. ${provider.displayName} allows several voices with one name.`
+		: `What to do when the ${provider.displayName} account already has a voice with this name. ${provider.displayName} refuses a second voice with a name in use (ignoring case).`,
+	options: nameConflictModes(provider).map((mode) => ({ ...NAME_CONFLICT_CHOICES[mode], value: mode })),
+	displayOptions: { show: { provider: [provider.id] } },
+}));
 
 export const createVoiceCloneProperties: INodeProperties[] = [
 	providerProperty,
@@ -46,6 +80,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 		description:
 			'Whether to make one voice from the samples of all input items (name and description taken from the first item) instead of one voice per item',
 	},
+	...nameConflictFields,
 	...providerFields,
 	{
 		displayName: 'Options',
@@ -58,7 +93,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
+				typeOptions: { minValue: 1, maxValue: 10, numberPrecision: 0 },
 				default: 2,
 				description:
 					"How many voices to upload at the same time when cloning one voice per item. Requests stay under the provider's rate limit either way.",
@@ -67,7 +102,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
+				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 				default: 4,
 				description:
 					'How often to retry when the provider is rate limiting or briefly unavailable. A retry never creates a second voice.',
@@ -76,9 +111,10 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 				displayName: 'Upload Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: 86400 },
 				default: 300,
-				description: 'How long to wait for the provider to answer once the samples are sent',
+				description:
+					'The longest one voice may take, from its first request to the provider\'s answer, including waits for rate limits and retries. A request the rate limit would hold back past it is not sent.',
 			},
 		],
 	},

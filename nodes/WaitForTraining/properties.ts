@@ -32,7 +32,7 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: 0.1, numberPrecision: 1 },
+		typeOptions: { minValue: 0.1, maxValue: 3600, numberPrecision: 1 },
 		default: 10,
 		description:
 			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together (one request per round at Buena AI, one per voice at Bland AI). When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
@@ -42,7 +42,7 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		displayName: 'Timeout (Minutes)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		typeOptions: { minValue: 0.01, maxValue: 10080, numberPrecision: 2 },
 		default: 10,
 		description:
 			'How long to wait for a voice before its item fails with the last progress seen. The execution is held for up to this long. Rate limits and brief provider outages are retried within this time.',

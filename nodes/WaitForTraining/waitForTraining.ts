@@ -8,11 +8,13 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError, failedItem, isCancellation } from '../shared/execution/itemErrors';
+import { readNumberParameter } from '../shared/execution/numberParameter';
 import { providerById } from '../shared/providers';
 import type { VoiceProvider, VoiceState } from '../shared/providers/types';
 import { connectProvider, type ProviderConnection } from '../shared/transport/providerApi';
-import { MIN_POLL_INTERVAL_MS, nextRoundAt, pollGapMs } from './pollSchedule';
+import { nextRoundAt, pollGapMs } from './pollSchedule';
 import { pollRound } from './pollRound';
+import { POLL_INTERVAL, TIMEOUT_MINUTES } from './settings';
 
 type NodeError = NodeApiError | NodeOperationError | ExecutionBaseError;
 
@@ -56,8 +58,13 @@ function readWaiters(context: IExecuteFunctions, startedAt: number, fail: (index
 	const waiters: Waiter[] = [];
 	context.getInputData().forEach((_, itemIndex) => {
 		const voiceId = String(context.getNodeParameter('voiceId', itemIndex, '') ?? '').trim();
-		const minutes = Number(context.getNodeParameter('timeout', itemIndex, 10));
-		const timeoutMs = Math.max(0, Number.isFinite(minutes) ? minutes * 60_000 : 600_000);
+		let timeoutMs: number;
+		try {
+			timeoutMs = readNumberParameter(context, TIMEOUT_MINUTES, itemIndex) * 60_000;
+		} catch (error) {
+			fail(itemIndex, asNodeError(context, error, itemIndex));
+			return;
+		}
 		if (!voiceId) {
 			fail(
 				itemIndex,
@@ -128,11 +135,8 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	const startedAt = Date.now();
 	const provider = providerById(context.getNodeParameter('provider', 0) as string);
 	const checkOnce = context.getNodeParameter('checkOnce', 0, false) as boolean;
-	const intervalSeconds = Number(context.getNodeParameter('pollInterval', 0, 10));
-	const intervalMs = Math.max(
-		MIN_POLL_INTERVAL_MS,
-		Number.isFinite(intervalSeconds) ? intervalSeconds * 1000 : 10_000,
-	);
+	// Read and checked before anything is sent; Check Once does not use it.
+	const intervalMs = checkOnce ? 0 : readNumberParameter(context, POLL_INTERVAL, 0) * 1000;
 	const continueOnFail = context.continueOnFail();
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 
@@ -188,7 +192,12 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 			const roundStartedAt = Date.now();
 			const earliestDeadline = Math.min(...pending.map((waiter) => waiter.deadline));
 			const voiceIds = [...new Set(pending.map((waiter) => waiter.voiceId))];
-			const round = await pollRound(connection, voiceIds, Math.max(earliestDeadline, roundStartedAt), intervalMs);
+			const round = await pollRound(
+				connection,
+				voiceIds,
+				Math.max(earliestDeadline, roundStartedAt),
+				checkOnce ? 'checkOnce' : intervalMs,
+			);
 			if (round.type === 'cancelled') throw round.error;
 
 			let news = false;
@@ -218,13 +227,10 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 			// A voice is checked once more at its deadline (rounds are never scheduled later), and
 			// times out only if that check did not settle it.
 			for (const waiter of pending) {
-				if (waiter.done || round.at < waiter.deadline) continue;
-				// Check Once never waits for training, so a check that kept failing is its own error.
-				const error =
-					checkOnce && waiter.lastError
-						? waiter.lastError
-						: timeoutError(context, waiter, round.at - startedAt);
-				failWaiter(waiter, error, round.at);
+				if (waiter.done) continue;
+				// Check Once is one round: a check that failed is the item's error, with no second try.
+				if (checkOnce && waiter.lastError) failWaiter(waiter, waiter.lastError, round.at);
+				else if (round.at >= waiter.deadline) failWaiter(waiter, timeoutError(context, waiter, round.at - startedAt), round.at);
 			}
 			pending = pending.filter((waiter) => !waiter.done);
 			if (!pending.length) return;

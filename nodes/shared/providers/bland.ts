@@ -1,9 +1,9 @@
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MEBIBYTE } from '../units';
 import { blandVoiceCatalog } from './blandVoices';
 import { asObject, asString, describeUnexpectedBody, kindFromStatus, trimmedName } from './parsing';
-import type { CreatedVoice, ProviderError, VoiceProvider, VoiceState } from './types';
+import type { CreatedVoice, ProviderApi, ProviderError, VoiceProvider, VoiceState } from './types';
 
 const GENDERS = ['male', 'female'];
 const ENGINES = ['v3', 'v2'];
@@ -69,11 +69,21 @@ function parseError(response: { statusCode: number; body: unknown }): ProviderEr
 	};
 }
 
+/** The voice holding a name (Bland's GET accepts a name as well as an id, ignoring case). */
+async function findNamedVoice(api: ProviderApi, name: string): Promise<CreatedVoice | undefined> {
+	const response = await api.requestOptional({ method: 'GET', path: `/v1/voices/${encodeURIComponent(name)}` });
+	const voice = parseVoiceRecord(response?.body);
+	const id = voice && voiceId(voice);
+	return voice && id ? { voiceId: id, name: asString(voice.name) ?? name, raw: voice, status: 'ready' } : undefined;
+}
+
 export const bland: VoiceProvider = {
 	id: 'bland',
 	displayName: 'Bland AI',
 	credentialType: 'blandApi',
 	statusAfterCreate: 'ready',
+	// Names are unique per account, ignoring case: a taken name is refused.
+	allowsDuplicateNames: false,
 	limits: {
 		minFiles: 1,
 		maxFiles: 5,
@@ -148,13 +158,13 @@ export const bland: VoiceProvider = {
 			path: '/v1/voices/check_name_availability',
 			body: { name: request.name },
 		});
-		if (asObject(response.body)?.result === false) {
-			throw new NodeOperationError(api.node, `The voice name "${request.name}" is already taken in this Bland AI account`, {
-				itemIndex: api.itemIndex,
-				description: 'Bland AI voice names are unique per account, ignoring case. Choose another name. No audio was uploaded.',
-			});
-		}
-		return { existingVoiceIds: new Set<string>() };
+		if (asObject(response.body)?.result !== false) return { existingVoiceIds: new Set<string>() };
+		// Taken: the voice that holds the name (names are unique, so there is one).
+		const existing = await findNamedVoice(api, request.name);
+		return {
+			existingVoiceIds: new Set<string>(existing ? [existing.voiceId] : []),
+			existingVoice: existing ?? { voiceId: '', name: request.name, raw: {} },
+		};
 	},
 
 	createEndpoint(request) {
@@ -171,18 +181,13 @@ export const bland: VoiceProvider = {
 		const data = asObject(envelope?.data);
 		const id = data && voiceId(data);
 		if (!envelope || !id) return undefined;
-		return { voiceId: id, name: asString(data.name) ?? request.name, raw: envelope };
+		return { voiceId: id, name: asString(data.name) ?? request.name, raw: data };
 	},
 
-	async findCreatedVoice(api, request) {
+	async findCreatedVoice(api, request, preflight) {
 		// The name was free before the upload and names are unique, so a voice with it now is ours.
-		const response = await api.requestOptional({
-			method: 'GET',
-			path: `/v1/voices/${encodeURIComponent(request.name)}`,
-		});
-		const voice = parseVoiceRecord(response?.body);
-		const id = voice && voiceId(voice);
-		return id ? { voiceId: id, name: asString(voice.name) ?? request.name, raw: voice } : undefined;
+		const voice = await findNamedVoice(api, request.name);
+		return voice && !preflight.existingVoiceIds.has(voice.voiceId) ? voice : undefined;
 	},
 
 	/**

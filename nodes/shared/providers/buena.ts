@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { quotaExceededError } from '../transport/apiErrors';
+import { readNumberParameter } from '../execution/numberParameter';
 
 import { MEBIBYTE } from '../units';
 import { buenaVoiceCatalog } from './buenaVoices';
@@ -264,11 +264,33 @@ function settingsJson(settings: IDataObject): string | undefined {
 	return Object.keys(json).length ? JSON.stringify(json) : undefined;
 }
 
+const CLONE_LIMIT = {
+	path: 'cloneLimit',
+	displayName: 'Account Voice Clone Limit',
+	default: 5,
+	min: 1,
+	max: 10_000,
+	integer: true,
+} as const;
+
+/** The newest clone with this exact name (the list is oldest first; `createdAt` decides where given). */
+function newestNamed(clones: IDataObject[], name: string): IDataObject | undefined {
+	const named = clones.filter((clone) => clone.name === name && cloneId(clone) !== undefined);
+	return named
+		.map((clone, index) => ({ clone, index, at: String(clone.createdAt ?? clone.created_at ?? '') }))
+		.sort((a, b) => b.at.localeCompare(a.at) || b.index - a.index)[0]?.clone;
+}
+
+function createdVoice(clone: IDataObject, voiceId: string, name: string): CreatedVoice {
+	return { voiceId, name: asString(clone.name) ?? name, raw: clone, status: parseCloneState(clone, voiceId).status };
+}
+
 export const buena: VoiceProvider = {
 	id: 'buena',
 	displayName: 'Buena AI',
 	credentialType: 'buenaApi',
 	statusAfterCreate: 'processing',
+	allowsDuplicateNames: true,
 	limits: {
 		minFiles: 1,
 		maxFiles: 10,
@@ -282,7 +304,7 @@ export const buena: VoiceProvider = {
 			displayName: 'Account Voice Clone Limit',
 			name: 'cloneLimit',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 10_000, numberPrecision: 0 },
 			default: 5,
 			description:
 				'How many voice clones the Buena AI account may hold: 5 unless Buena support raised it. Checked before any audio is uploaded.',
@@ -325,7 +347,7 @@ export const buena: VoiceProvider = {
 	readCreateOptions(context, itemIndex) {
 		return {
 			settings: context.getNodeParameter('settings', itemIndex, {}) as IDataObject,
-			cloneLimit: context.getNodeParameter('cloneLimit', itemIndex, buena.limits.maxClones) as number,
+			cloneLimit: readNumberParameter(context, CLONE_LIMIT, itemIndex),
 		};
 	},
 
@@ -342,16 +364,14 @@ export const buena: VoiceProvider = {
 
 	async checkBeforeCreate(api, request) {
 		const { clones, total } = await listClones(api);
-		const maxClones = asNumber(request.options.cloneLimit) ?? buena.limits.maxClones ?? Infinity;
-		if (total >= maxClones) {
-			throw quotaExceededError(
-				api.node,
-				`Buena AI allows ${maxClones} voice clones per account and yours already has ${total}, so "${request.name}" was not created`,
-				api.itemIndex,
-				'Delete a voice clone you no longer need, or upgrade the Buena AI plan. No audio was uploaded.',
-			);
-		}
-		return { existingVoiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)) };
+		const maxVoices = asNumber(request.options.cloneLimit) ?? CLONE_LIMIT.default;
+		const existing = newestNamed(clones, request.name);
+		const existingId = existing && cloneId(existing);
+		return {
+			existingVoiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)),
+			existingVoice: existing && existingId ? createdVoice(existing, existingId, request.name) : undefined,
+			account: { voiceCount: total, maxVoices },
+		};
 	},
 
 	createEndpoint(request) {
@@ -367,20 +387,17 @@ export const buena: VoiceProvider = {
 		const data = asObject(envelope?.data) ?? envelope;
 		const voiceId = data && cloneId(data);
 		if (!envelope || !voiceId) return undefined;
-		return { voiceId, name: asString(data.name) ?? request.name, raw: envelope };
+		return { voiceId, name: asString(data.name) ?? request.name, raw: data };
 	},
 
 	async findCreatedVoice(api, request, preflight) {
 		const { clones } = await listClones(api);
-		const created = clones
-			.filter((clone) => clone.name === request.name)
-			.filter((clone) => {
-				const id = cloneId(clone);
-				return id !== undefined && !preflight.existingVoiceIds.has(id);
-			})
-			.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')))[0];
+		const created = newestNamed(
+			clones.filter((clone) => !preflight.existingVoiceIds.has(cloneId(clone) ?? '')),
+			request.name,
+		);
 		const voiceId = created && cloneId(created);
-		return voiceId ? { voiceId, name: request.name, raw: created } : undefined;
+		return created && voiceId ? createdVoice(created, voiceId, request.name) : undefined;
 	},
 
 	async fetchVoiceStates(api, voiceIds) {

@@ -35,14 +35,30 @@ export function describeUnexpectedBody(statusCode: number, body: unknown): strin
 	return `The server answered HTTP ${statusCode} without an error message`;
 }
 
-/** The kind of an HTTP error when the envelope does not say more. */
+/**
+ * The one table of what an HTTP status means when the provider's envelope says nothing more. The
+ * transport decides from the kind alone whether asking again can help (see callProvider):
+ * - transient (408, 502, 503, 504): "not now" — the request did not get through or was not
+ *   handled; asking again later may succeed.
+ * - server (500 and any other 5xx): the server failed handling it; a read may be asked again, a
+ *   create's outcome is unknown.
+ * - 501 and 505 say the server will never handle this request: asking again cannot help.
+ */
+const STATUS_KINDS: Readonly<Record<number, ProviderErrorKind>> = {
+	401: 'auth',
+	403: 'auth',
+	404: 'notFound',
+	408: 'transient',
+	429: 'rateLimit',
+	501: 'client',
+	502: 'transient',
+	503: 'transient',
+	504: 'transient',
+	505: 'client',
+};
+
 export function kindFromStatus(statusCode: number): ProviderErrorKind {
-	if (statusCode === 401 || statusCode === 403) return 'auth';
-	if (statusCode === 404) return 'notFound';
-	if (statusCode === 429) return 'rateLimit';
-	if (statusCode === 502 || statusCode === 503 || statusCode === 504) return 'transient';
-	if (statusCode >= 500) return 'server';
-	return 'client';
+	return STATUS_KINDS[statusCode] ?? (statusCode >= 500 ? 'server' : 'client');
 }
 
 export function trimmedName(value: unknown): string {

@@ -44,7 +44,12 @@ export interface CloneRequest {
 export interface CreatedVoice {
 	voiceId: string;
 	name: string;
+	/** The provider's record of the voice: the `data` of the create answer, or the listed voice. */
 	raw: IDataObject;
+	/** Where the provider's record says (a voice found rather than just created). */
+	status?: VoiceStatus;
+	/** Found by the lookup after an upload whose answer was lost. */
+	recovered?: boolean;
 }
 
 export interface VoiceState {
@@ -87,7 +92,12 @@ export interface ProviderApi {
 
 /** What a provider checked before the upload and may need afterwards to find a clone it created. */
 export interface PreflightResult {
+	/** Every voice id of the account before the upload: a voice found afterwards that is not here is new. */
 	existingVoiceIds: Set<string>;
+	/** The newest voice that already has the request's name, if any. */
+	existingVoice?: CreatedVoice;
+	/** Where the provider limits the voices of an account: how many it has and may hold. */
+	account?: { voiceCount: number; maxVoices: number };
 }
 
 export interface CreateEndpoint {
@@ -164,6 +174,8 @@ export interface VoiceProvider extends VoiceCatalog {
 	readonly credentialType: string;
 	/** Status of a clone right after a successful create. */
 	readonly statusAfterCreate: VoiceStatus;
+	/** Whether the account may hold two voices with the same name (else a taken name is refused). */
+	readonly allowsDuplicateNames: boolean;
 	readonly limits: CloneLimits;
 	/** Fields of the Create Voice Clone node that only this provider has. */
 	readonly createFields: INodeProperties[];
@@ -171,7 +183,10 @@ export interface VoiceProvider extends VoiceCatalog {
 	readCreateOptions(context: IExecuteFunctions, itemIndex: number): IDataObject;
 	/** Problems with the name and the provider-specific options, in words a person understands. */
 	validateCreateOptions(name: string, options: IDataObject): string[];
-	/** Checks that need the API (quota, name availability); throws when the clone cannot be created. */
+	/**
+	 * What the API says before an upload (the account's voices and limit, a voice with the name);
+	 * the shared flow decides from it. Called again for each clone, right before its upload.
+	 */
 	checkBeforeCreate(api: ProviderApi, request: CloneRequest): Promise<PreflightResult>;
 	createEndpoint(request: CloneRequest): CreateEndpoint;
 	parseCreatedVoice(body: unknown, request: CloneRequest): CreatedVoice | undefined;

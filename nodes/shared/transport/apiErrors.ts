@@ -1,7 +1,14 @@
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ExecutionBaseError,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import type { ProviderError } from '../providers/types';
 import type { NetworkFailure } from './networkFailure';
+import type { RateHold } from './ratePacer';
 
 /**
  * The one place a provider's answer becomes an n8n error. Built from the parsed envelope only, so
@@ -60,4 +67,67 @@ export function networkApiError(
 		description: failure.code ? `Network error code: ${failure.code}` : undefined,
 		itemIndex,
 	});
+}
+
+/** Marks whether asking again later may succeed (a poll round goes on; a create does not). */
+export function markRetryable<E extends ExecutionBaseError>(error: E, retryable: boolean): E {
+	error.context.retryable = retryable;
+	return error;
+}
+
+export function isRetryable(error: unknown): boolean {
+	return (error as { context?: { retryable?: unknown } })?.context?.retryable === true;
+}
+
+function formatWait(ms: number): string {
+	const seconds = Math.max(0, Math.ceil(ms / 1000));
+	if (seconds < 120) return `${seconds} s`;
+	const minutes = Math.round(seconds / 60);
+	return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 6) / 10} h`;
+}
+
+function describeWindow(seconds: number): string {
+	if (seconds % 86_400 === 0) return seconds === 86_400 ? 'day' : `${seconds / 86_400} days`;
+	if (seconds % 3_600 === 0) return seconds === 3_600 ? 'hour' : `${seconds / 3_600} hours`;
+	if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+	return `${seconds} s`;
+}
+
+/** Which limit holds requests back, in words: "the limit of 60 requests per minute". */
+export function describeRateHold(hold: RateHold): string {
+	if (hold.reason === 'asked') return 'the provider asked to wait after a rate-limited request';
+	const per = hold.windowSeconds ? ` per ${describeWindow(hold.windowSeconds)}` : '';
+	return hold.limit !== undefined
+		? `the key's limit of ${hold.limit} requests${per} is used up`
+		: "the key's rate-limit window is used up";
+}
+
+/**
+ * The rate pacer knows the key has no requests left for longer than the call may wait: failing at
+ * once, before sending, says when the limit resets instead of holding the execution in vain.
+ */
+export function rateLimitHoldError(
+	connection: { context: { getNode(): INode }; provider: { displayName: string }; itemIndex: number },
+	hold: RateHold,
+	deadline: number,
+	now = Date.now(),
+): NodeApiError {
+	const { displayName } = connection.provider;
+	const resetsAt = new Date(hold.until).toISOString();
+	const left = deadline - now;
+	const limitText = describeRateHold(hold);
+	const error = new NodeApiError(
+		connection.context.getNode(),
+		{ message: limitText, resetsAt } as JsonObject,
+		{
+			httpCode: '429',
+			message: `${displayName}: not sent, ${limitText} until ${resetsAt} (in ${formatWait(hold.until - now)}), later than this node may wait${Number.isFinite(left) ? ` (${formatWait(left)} left)` : ''}`,
+			description:
+				'Nothing was sent. Run it again after the limit resets, raise the timeout, or spread the work over time. The limit counts every request made with this API key.',
+			itemIndex: connection.itemIndex,
+		},
+	);
+	error.context.providerErrorKind = 'rateLimitHold';
+	error.context.rateLimitResetsAt = hold.until;
+	return markRetryable(error, false);
 }

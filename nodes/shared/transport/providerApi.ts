@@ -1,48 +1,47 @@
-import {
-	ManualExecutionCancelledError,
-	NodeOperationError,
-	type IExecuteFunctions,
-} from 'n8n-workflow';
+import { ManualExecutionCancelledError, NodeOperationError } from 'n8n-workflow';
 
-import { describeUnexpectedBody } from '../providers/parsing';
 import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
 import { abortableSleep } from './abortableSleep';
+import { callProvider } from './callProvider';
 import { networkApiError, providerApiError } from './apiErrors';
 import type { NetworkFailure } from './networkFailure';
-import { pacerFor } from './ratePacer';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retryDelay';
+import { pacerFor, type RatePacer } from './ratePacer';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryDelay';
 import { secureBaseUrl } from './secureBaseUrl';
-import { sendOnce, type SendOutcome } from './send';
-import type { ApiRequest, ApiResponse } from './types';
+import { cancelSignalOf, sendOnce, type SendOutcome } from './send';
+import type { ApiRequest, ApiResponse, ProviderContext } from './types';
 
-/**
- * Every read expects a JSON envelope: a 2xx whose body is not one (a proxy's page, truncated
- * JSON) must not be read as an empty answer, e.g. "no clones", so it counts as a server error.
- */
-function unexpectedSuccessBody(response: ApiResponse): ProviderError | undefined {
-	if (typeof response.body !== 'string' || response.body.trim() === '') return undefined;
-	return { kind: 'server', message: describeUnexpectedBody(response.statusCode, response.body), details: [] };
-}
-
-const RETRYABLE_READ_KINDS = new Set<ProviderError['kind']>(['rateLimit', 'transient', 'server']);
-
+/** One execution, credential and item bound together; every request goes through `callProvider`. */
 export interface ProviderConnection {
 	readonly provider: VoiceProvider;
-	readonly context: IExecuteFunctions;
+	readonly context: ProviderContext;
 	readonly itemIndex: number;
 	readonly policy: RetryPolicy;
+	/** The rate pacer of this credential's account, shared across executions of the process. */
+	readonly pacer: RatePacer;
+	/** Epoch ms no wait of a call may outlive, unless a call gives its own (Infinity: none). */
+	readonly deadline: number;
+	/** One attempt, sent as it is: no pacing, no retry (callProvider does those). Never throws. */
 	send(request: ApiRequest): Promise<SendOutcome>;
+	/** Waits, ending early with a cancellation error when the execution is cancelled. */
 	wait(ms: number): Promise<void>;
 	apiError(response: ApiResponse, error?: ProviderError): Error;
 	networkError(failure: NetworkFailure, attempts: number): Error;
 }
 
+export interface ConnectionSettings {
+	policy?: RetryPolicy;
+	deadline?: number;
+}
+
 export async function connectProvider(
-	context: IExecuteFunctions,
+	context: ProviderContext,
 	provider: VoiceProvider,
 	itemIndex: number,
-	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+	settings: RetryPolicy | ConnectionSettings = {},
 ): Promise<ProviderConnection> {
+	const { policy = DEFAULT_RETRY_POLICY, deadline = Infinity } =
+		'maxRetries' in settings ? { policy: settings } : settings;
 	const credentials = await context.getCredentials(provider.credentialType, itemIndex);
 	let baseUrl: string;
 	try {
@@ -54,24 +53,16 @@ export async function connectProvider(
 		});
 	}
 	const node = context.getNode();
-	const signal = context.getExecutionCancelSignal?.();
-	const pacer = pacerFor(provider.credentialType, baseUrl, credentials.apiKey);
-	const wait = async (ms: number) => await abortableSleep(ms, signal);
+	const signal = cancelSignalOf(context);
 	return {
 		provider,
 		context,
 		itemIndex,
 		policy,
-		send: async (request) => {
-			for (let delay = pacer.reserve(); delay > 0; delay = pacer.reserve()) await wait(delay);
-			const outcome = await sendOnce(context, provider.credentialType, baseUrl, request);
-			const response = outcome.type === 'response' ? outcome.response : undefined;
-			const error = response?.statusCode === 429 ? provider.parseError(response) : undefined;
-			const limited = error?.kind === 'rateLimit';
-			pacer.settle(response, limited ? retryDelayMs(0, policy, response, error?.retryAfterMs) : undefined);
-			return outcome;
-		},
-		wait,
+		deadline,
+		pacer: pacerFor(provider.credentialType, baseUrl, credentials.apiKey),
+		send: async (request) => await sendOnce(context, provider.credentialType, baseUrl, request),
+		wait: async (ms) => await abortableSleep(ms, signal),
 		apiError: (response, error = provider.parseError(response)) =>
 			providerApiError(node, provider.displayName, response.statusCode, error, itemIndex),
 		networkError: (failure, attempts) => {
@@ -81,44 +72,18 @@ export async function connectProvider(
 	};
 }
 
-/**
- * Sends a request that is safe to repeat (reads, checks). Rate limits and transient failures are
- * retried within the policy; anything else becomes an n8n error.
- */
-export async function requestWithRetry(
-	connection: ProviderConnection,
-	request: ApiRequest,
-	options: { notFoundIsEmpty?: boolean } = {},
-): Promise<ApiResponse | undefined> {
-	const { provider, policy } = connection;
-	for (let attempt = 0; ; attempt++) {
-		const outcome = await connection.send(request);
-		const canRetry = attempt < policy.maxRetries;
-		if (outcome.type === 'failure') {
-			if (outcome.failure.reason === 'cancelled' || !canRetry) {
-				throw connection.networkError(outcome.failure, attempt + 1);
-			}
-			await connection.wait(retryDelayMs(attempt, policy));
-			continue;
-		}
-		const { response } = outcome;
-		const error = response.statusCode < 400 ? unexpectedSuccessBody(response) : provider.parseError(response);
-		if (!error) return response;
-		if (error.kind === 'notFound' && options.notFoundIsEmpty) return undefined;
-		const delay = retryDelayMs(attempt, policy, response, error.retryAfterMs);
-		if (!RETRYABLE_READ_KINDS.has(error.kind) || !canRetry || delay > policy.maxWaitMs) {
-			throw connection.apiError(response, error);
-		}
-		await connection.wait(delay);
-	}
+/** The same connection with another policy or deadline (a poll round, a lookup after an upload). */
+export function withSettings(connection: ProviderConnection, settings: ConnectionSettings): ProviderConnection {
+	return { ...connection, ...settings };
 }
 
-export function providerApi(connection: ProviderConnection): ProviderApi {
+/** Requests for a provider module: reads and checks, safe to repeat, within the connection's deadline. */
+export function providerApi(connection: ProviderConnection, settings: ConnectionSettings = {}): ProviderApi {
+	const bound = withSettings(connection, settings);
 	return {
 		node: connection.context.getNode(),
 		itemIndex: connection.itemIndex,
-		request: async (request) => (await requestWithRetry(connection, request)) as ApiResponse,
-		requestOptional: async (request) =>
-			await requestWithRetry(connection, request, { notFoundIsEmpty: true }),
+		request: async (request) => (await callProvider(bound, request)) as ApiResponse,
+		requestOptional: async (request) => await callProvider(bound, request, { notFoundIsEmpty: true }),
 	};
 }

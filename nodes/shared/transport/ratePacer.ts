@@ -9,6 +9,17 @@ function headerNumber(response: ApiResponse, name: string): number | undefined {
 	return raw === undefined || raw === null || !Number.isFinite(value) ? undefined : value;
 }
 
+/** Why the pacer holds requests back: until when, and which limit says so. */
+export interface RateHold {
+	/** Epoch ms when a request may be sent again. */
+	until: number;
+	/** A window ran out (`X-RateLimit-*`) or the provider asked to wait (a 429's retry-after). */
+	reason: 'window' | 'asked';
+	/** Requests per window and the window's length, when the provider said. */
+	limit?: number;
+	windowSeconds?: number;
+}
+
 /**
  * Keeps the requests made with one credential under the provider's rate limit, across items,
  * nodes and executions of this n8n process. It learns the window from `X-RateLimit-Remaining` /
@@ -29,6 +40,11 @@ export class RatePacer {
 
 	private windowEnd = Infinity;
 
+	/** `X-RateLimit-Limit` / `-Window` of the newest answer, to say which limit holds requests back. */
+	private limit: number | undefined;
+
+	private windowSeconds: number | undefined;
+
 	/** How long to wait before a request may be sent now; 0 reserves a place for it. */
 	reserve(now = Date.now()): number {
 		if (this.blockedUntil > now) return this.blockedUntil - now;
@@ -39,6 +55,18 @@ export class RatePacer {
 		}
 		this.inFlight++;
 		return 0;
+	}
+
+	/** Why a request sent now would be held back (as `reserve` decides), or undefined if it would not. */
+	hold(now = Date.now()): RateHold | undefined {
+		const windowHeld =
+			this.resetAt > now && this.remaining !== undefined && this.remaining - this.inFlight <= 0;
+		if (this.blockedUntil <= now && !windowHeld) return undefined;
+		const window = { limit: this.limit, windowSeconds: this.windowSeconds };
+		if (this.blockedUntil > now && (!windowHeld || this.blockedUntil >= this.resetAt)) {
+			return { until: this.blockedUntil, reason: 'asked', ...window };
+		}
+		return { until: this.resetAt, reason: 'window', ...window };
 	}
 
 	/**
@@ -70,6 +98,8 @@ export class RatePacer {
 		const remaining = rateLimitRemaining(response);
 		const resetIn = rateLimitResetMs(response, now);
 		if (remaining !== undefined && resetIn !== undefined) {
+			this.limit = headerNumber(response, 'X-RateLimit-Limit') ?? this.limit;
+			this.windowSeconds = headerNumber(response, 'X-RateLimit-Window') ?? this.windowSeconds;
 			this.remaining = remaining;
 			this.resetAt = Math.min(now + resetIn, this.windowEndBound(response, remaining, now));
 		}

@@ -1,0 +1,202 @@
+import {
+	ManualExecutionCancelledError,
+	type JsonObject,
+	NodeApiError,
+	NodeOperationError,
+} from 'n8n-workflow';
+
+import { describeUnexpectedBody } from '../providers/parsing';
+import type { ProviderError, ProviderErrorKind } from '../providers/types';
+import { markRetryable, rateLimitHoldError } from './apiErrors';
+import type { NetworkFailure } from './networkFailure';
+import type { ProviderConnection } from './providerApi';
+import { retryDelayMs } from './retryDelay';
+import type { SendOutcome } from './send';
+import type { ApiRequest, ApiResponse } from './types';
+
+/** One attempt of a request whose body must be built afresh each time (a multipart upload). */
+export type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
+
+export interface CallOptions<T> {
+	/**
+	 * Epoch ms no wait may outlive: the node's deadline (Wait for Training's timeout, the upload
+	 * timeout). Each attempt's HTTP timeout is cut to it too. Default: the connection's.
+	 */
+	deadline?: number;
+	/** Safe to send again (reads, checks). A create is not: it is resent only after `findCreated`. */
+	idempotent?: boolean;
+	/** A 404 answers `undefined` instead of failing. */
+	notFoundIsEmpty?: boolean;
+	/** Reads a 2xx answer; `undefined` when it lacks what the call is for (a create without an id). */
+	read?: (response: ApiResponse) => T | undefined;
+	/** What `read` looks for, for the error when it is missing: "a voice id". */
+	expected?: string;
+	/** A create whose outcome is unknown: what it made, if it made anything. Asked before any resend. */
+	findCreated?: () => Promise<T | undefined>;
+}
+
+/** Asking again can change the answer (for a read; a create is resent only after its lookup). */
+const RETRYABLE_KINDS = new Set<ProviderErrorKind>(['rateLimit', 'transient', 'server']);
+/** Answers after which a create may or may not have taken effect (a 5xx from the server or a proxy). */
+const UNKNOWN_OUTCOME_KINDS = new Set<ProviderErrorKind>(['transient', 'server']);
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * Every 2xx is read as the provider's JSON envelope: one whose body is not JSON (a proxy's page,
+ * truncated JSON) is not an answer, e.g. not "no clones", so it counts as a server error.
+ */
+function unreadableSuccess(response: ApiResponse): ProviderError | undefined {
+	if (typeof response.body !== 'string' || response.body.trim() === '') return undefined;
+	return { kind: 'server', message: describeUnexpectedBody(response.statusCode, response.body), details: [] };
+}
+
+/** What one attempt came to, in the terms the loop acts on. */
+type Verdict<T> =
+	| { type: 'done'; value: T | undefined }
+	/** The provider answered no (or could not be read); `error` is what it said. */
+	| { type: 'refused'; response: ApiResponse; error: ProviderError }
+	/** No answer: the provider may or may not have acted. */
+	| { type: 'noAnswer'; failure: NetworkFailure }
+	/** A 2xx without what the call is for. */
+	| { type: 'incomplete'; response: ApiResponse };
+
+/**
+ * The one way a provider request is made: the rate pacer's wait, the attempts, the classification
+ * of HTTP statuses and provider error kinds, and the shaping of errors, all inside `deadline`.
+ *
+ * - No wait (the pacer's, a backoff, a provider's retry-after) ends after the deadline or is longer
+ *   than the policy's `maxWaitMs`. When the pacer knows the key has no requests left for longer than
+ *   that, the call fails at once, before sending, saying which limit and when it resets.
+ * - Reads are retried on rate limits, transient and server errors and lost answers, up to
+ *   `maxRetries`. A create (not idempotent) is resent only when it surely did not take effect (a
+ *   rate limit) or after `findCreated` found nothing; a 2xx without what `read` needs, or a 5xx, is
+ *   first looked up too, so a retry never makes a second voice.
+ * - Errors thrown carry `context.retryable` (asking again later may help) and
+ *   `context.providerErrorKind`.
+ */
+export async function callProvider<T = ApiResponse>(
+	connection: ProviderConnection,
+	request: ApiRequest | RequestAttempt,
+	options: CallOptions<T> = {},
+): Promise<T | undefined> {
+	const { policy, pacer } = connection;
+	const deadline = options.deadline ?? connection.deadline;
+	const idempotent = options.idempotent ?? true;
+	const read = options.read ?? ((response: ApiResponse) => response as T);
+	const attemptOnce: RequestAttempt =
+		typeof request === 'function'
+			? request
+			: async (timeoutMs) => await connection.send({ ...request, timeoutMs: Math.min(request.timeoutMs ?? timeoutMs, timeoutMs) });
+
+	/** Waits `ms` if that ends before the deadline and within maxWaitMs; else says it cannot. */
+	const mayWait = (ms: number) => ms <= policy.maxWaitMs && Date.now() + ms <= deadline;
+
+	for (let attempt = 0; ; attempt++) {
+		for (let delay = pacer.reserve(); delay > 0; delay = pacer.reserve()) {
+			if (!mayWait(delay)) {
+				throw rateLimitHoldError(connection, pacer.hold() ?? { until: Date.now() + delay, reason: 'window' }, deadline);
+			}
+			await connection.wait(delay);
+		}
+		const remaining = deadline - Date.now();
+		let outcome: SendOutcome | undefined;
+		try {
+			if (remaining <= 0) throw timeoutBeforeSendError(connection);
+			outcome = await attemptOnce(Math.min(DEFAULT_TIMEOUT_MS, remaining));
+		} finally {
+			settlePacer(connection, outcome);
+		}
+		const verdict = judge(connection, outcome, read, options.notFoundIsEmpty === true);
+		if (verdict.type === 'done') return verdict.value;
+		if (verdict.type === 'noAnswer' && verdict.failure.reason === 'cancelled') {
+			throw new ManualExecutionCancelledError('');
+		}
+
+		const outcomeUnknown =
+			!idempotent &&
+			(verdict.type !== 'refused' || UNKNOWN_OUTCOME_KINDS.has(verdict.error.kind));
+		if (outcomeUnknown && options.findCreated) {
+			const found = await options.findCreated();
+			if (found !== undefined) return found;
+		}
+
+		const error = verdict.type === 'refused' ? verdict.error : undefined;
+		let retryable = verdict.type === 'noAnswer' || (error !== undefined && RETRYABLE_KINDS.has(error.kind));
+		// A create that failed on the server's side may fail the same way again: not resent.
+		if (!idempotent && error?.kind === 'server') retryable = false;
+		const response = verdict.type === 'noAnswer' ? undefined : verdict.response;
+		const delay = retryDelayMs(attempt, policy, response, error?.retryAfterMs);
+		if (verdict.type === 'incomplete' || !retryable || attempt >= policy.maxRetries || !mayWait(delay)) {
+			throw finalError(connection, verdict, attempt + 1, retryable, options.expected);
+		}
+		await connection.wait(delay);
+	}
+}
+
+function judge<T>(
+	connection: ProviderConnection,
+	outcome: SendOutcome | undefined,
+	read: (response: ApiResponse) => T | undefined,
+	notFoundIsEmpty: boolean,
+): Verdict<T> {
+	if (!outcome) throw new NodeOperationError(connection.context.getNode(), 'The request was not sent');
+	if (outcome.type === 'failure') return { type: 'noAnswer', failure: outcome.failure };
+	const { response } = outcome;
+	const error =
+		response.statusCode < 400 ? unreadableSuccess(response) : connection.provider.parseError(response);
+	if (error) {
+		if (error.kind === 'notFound' && notFoundIsEmpty) return { type: 'done', value: undefined };
+		return { type: 'refused', response, error };
+	}
+	const value = read(response);
+	return value === undefined ? { type: 'incomplete', response } : { type: 'done', value };
+}
+
+function settlePacer(connection: ProviderConnection, outcome: SendOutcome | undefined): void {
+	const response = outcome?.type === 'response' ? outcome.response : undefined;
+	const error = response?.statusCode === 429 ? connection.provider.parseError(response) : undefined;
+	const limited = error?.kind === 'rateLimit';
+	connection.pacer.settle(
+		response,
+		limited ? retryDelayMs(0, connection.policy, response, error?.retryAfterMs) : undefined,
+	);
+}
+
+function timeoutBeforeSendError(connection: ProviderConnection): NodeOperationError {
+	const error = new NodeOperationError(
+		connection.context.getNode(),
+		`The timeout ran out before the request to ${connection.provider.displayName} could be sent`,
+		{ itemIndex: connection.itemIndex, description: 'Nothing was sent. Raise the timeout, or run the item again.' },
+	);
+	return markRetryable(error, true);
+}
+
+function finalError<T>(
+	connection: ProviderConnection,
+	verdict: Exclude<Verdict<T>, { type: 'done' }>,
+	attempts: number,
+	retryable: boolean,
+	expected = 'what was asked for',
+) {
+	if (verdict.type === 'noAnswer') {
+		return markRetryable(connection.networkError(verdict.failure, attempts) as NodeApiError, true);
+	}
+	if (verdict.type === 'refused') {
+		return markRetryable(connection.apiError(verdict.response, verdict.error) as NodeApiError, retryable);
+	}
+	const { response } = verdict;
+	const { displayName } = connection.provider;
+	const error = new NodeApiError(
+		connection.context.getNode(),
+		{ statusCode: response.statusCode, message: 'answer without ' + expected } as JsonObject,
+		{
+			httpCode: String(response.statusCode),
+			message: `${displayName} answered HTTP ${response.statusCode} (success) without ${expected}`,
+			description: `The request may have taken effect, but nothing it made was found afterwards. Check the ${displayName} account before running it again.`,
+			itemIndex: connection.itemIndex,
+		},
+	);
+	error.context.providerErrorKind = 'incomplete';
+	return markRetryable(error, false);
+}
