@@ -8,6 +8,7 @@ import { DurationProbe, speechWav } from './audio';
 import { readJson, type Reply } from './http';
 import { firstField, isMultipart, parseMultipart, type FilePart } from './multipart';
 import { Router, type Ctx, type HandlerReply } from './routes';
+import { blandGetBody, blandListBody } from './shapes';
 import { blandVoiceId, type BlandVoice, type SandboxState } from './state';
 
 export const BLAND_PREFIX = '/bland';
@@ -274,13 +275,13 @@ async function checkNameAvailability(ctx: Ctx): Promise<HandlerReply> {
 
 async function listVoices(ctx: Ctx): Promise<HandlerReply> {
 	const voices = accountVoices(ctx.state, ctx.key).sort((a, b) => a.createdAt - b.createdAt);
-	return { status: 200, json: { voices: voices.map(voiceJson) } };
+	return { status: 200, json: blandListBody(ctx.state.shapes, voices.map(voiceJson)) };
 }
 
 async function getVoice(ctx: Ctx): Promise<HandlerReply> {
 	const v = findVoice(ctx.state, ctx.key, ctx.params.id);
 	if (!v) return voiceNotFound();
-	return { status: 200, json: { voice: voiceJson(v) } };
+	return { status: 200, json: blandGetBody(ctx.state.shapes, voiceJson(v)) };
 }
 
 async function renameVoice(ctx: Ctx): Promise<HandlerReply> {

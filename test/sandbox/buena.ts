@@ -8,6 +8,7 @@ import { previewMp3, sniffFormat } from './audio';
 import { readJson, type Reply } from './http';
 import { firstField, isMultipart, parseMultipart } from './multipart';
 import { Router, type Ctx, type HandlerReply } from './routes';
+import { buenaListBody } from './shapes';
 import { buenaVoiceId, FAIL_TRAINING_MARKER, type BuenaVoice, type SandboxState } from './state';
 
 export const BUENA_PREFIX = '/buena/api/v2';
@@ -63,6 +64,7 @@ export function buenaUnauthorized(req: IncomingMessage): Reply {
 
 function voiceJson(state: SandboxState, v: BuenaVoice) {
 	state.refresh(v);
+	const word = state.shapes.buenaStatusWords[v.status];
 	return {
 		voiceId: v.id,
 		name: v.name,
@@ -73,7 +75,7 @@ function voiceJson(state: SandboxState, v: BuenaVoice) {
 		sampleCount: v.sampleCount,
 		labels: { ...v.labels },
 		settings: v.settings,
-		status: v.status,
+		...(word === null ? {} : { status: word }),
 		training_progress: v.progress,
 		error_message: v.errorMessage,
 	};
@@ -242,15 +244,10 @@ async function listClones(ctx: Ctx): Promise<HandlerReply> {
 		.map((v) => state.refresh(v))
 		.filter((v) => !status || v.status === status)
 		.sort((a, b) => a.createdAt - b.createdAt);
-	const page = all.slice(offset, offset + limit);
-	return {
-		status: 200,
-		json: {
-			success: true,
-			data: page.map((v) => voiceJson(state, v)),
-			pagination: { total: all.length, limit, offset, hasMore: offset + page.length < all.length },
-		},
-	};
+	const pageSize = Math.min(limit, state.shapes.buenaMaxPageSize);
+	const page = all.slice(offset, offset + pageSize);
+	const pagination = { total: all.length, limit: pageSize, offset, hasMore: offset + page.length < all.length };
+	return { status: 200, json: buenaListBody(state.shapes, page.map((v) => voiceJson(state, v)), pagination) };
 }
 
 async function jsonBody(ctx: Ctx): Promise<{ value: Record<string, unknown> } | { reply: HandlerReply }> {

@@ -7,6 +7,7 @@ import type { Sandbox, SandboxOptions } from './types';
 
 export type { FaultSpec, Provider, RequestLogEntry, Sandbox, SandboxOptions, SeedVoice } from './types';
 export { DEMO_KEYS, FAIL_TRAINING_MARKER, FAIL_TRAINING_MESSAGE } from './state';
+export type { ResponseShapes, ShapesPatch } from './shapes';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const { sandbox } = await runServer(options);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 
 import { startSandbox, type RequestLogEntry, type Sandbox } from './index';
+import { defaultShapes } from './shapes';
 import { json, multipart, postMultipart, request, sleep, wav } from './testUtil';
 
 const MIB = 1024 * 1024;
@@ -148,7 +149,7 @@ describe('control HTTP path', () => {
 		expect((await request(ctl('/voices/nope/ready'), { method: 'POST' })).status).toBe(400);
 
 		const cfg = await json(ctl('/config'), 'POST', { trainingMs: 50, rateLimit: { limit: 100, windowMs: 1000 } });
-		expect(cfg.json).toEqual({ trainingMs: 50, rateLimit: { limit: 100, windowMs: 1000 } });
+		expect(cfg.json).toEqual({ trainingMs: 50, rateLimit: { limit: 100, windowMs: 1000 }, shapes: defaultShapes() });
 		expect((await json(ctl('/config'), 'POST', { trainingMs: -1 })).status).toBe(400);
 
 		const log = await request(ctl('/log'));

@@ -13,6 +13,7 @@ import {
 } from './bland';
 import { BUENA_PREFIX, MAX_CLONES, buenaError, buenaKeyOf, buenaRouter, buenaSimpleError, buenaUnauthorized, seedBuena } from './buena';
 import { validateFault } from './faults';
+import { shapesFrom } from './shapes';
 import { drain, inspectBody, queryOf, readJson, send, type Reply } from './http';
 import { rateLimitHeaders, retryAfterSeconds } from './rateLimit';
 import type { HandlerReply, Router } from './routes';
@@ -319,8 +320,8 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 			if (sub === '/config' && method === 'POST') {
 				const b = await body();
 				if (!b.ok) return;
-				sandbox.configure(b.value as Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit' | 'buenaMaxClones'>>);
-				return json(200, { trainingMs: state.trainingMs, rateLimit: { ...state.limiter.config } });
+				sandbox.configure(b.value as Parameters<Sandbox['configure']>[0]);
+				return json(200, { trainingMs: state.trainingMs, rateLimit: { ...state.limiter.config }, shapes: state.shapes });
 			}
 			if (sub === '/reset' && method === 'POST') {
 				await drain(req);
@@ -365,6 +366,8 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 			state.faults.add(fault);
 		},
 		configure: (patch) => {
+			// Checked first, so a bad shape changes nothing.
+			const shapes = patch.shapes !== undefined ? shapesFrom(patch.shapes) : undefined;
 			if (patch.trainingMs !== undefined) {
 				if (typeof patch.trainingMs !== 'number' || !Number.isFinite(patch.trainingMs) || patch.trainingMs < 0) {
 					throw new Error('sandbox: trainingMs must be a number >= 0');
@@ -385,6 +388,7 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 				state.limiter.config = { limit, windowMs };
 				state.limiter.clear();
 			}
+			if (shapes) state.shapes = shapes;
 		},
 		reset: () => state.reset(),
 		addKey: (provider, key) => {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { FaultQueue } from './faults';
 import { RateLimiter } from './rateLimit';
 import { RequestLog } from './requestLog';
+import { defaultShapes, type ResponseShapes } from './shapes';
 import type { Provider } from './types';
 
 export const DEMO_KEYS = { buena: 'bna_sandbox_demo_key', bland: 'sk-bland-sandbox-demo-key' } as const;
@@ -64,6 +65,8 @@ export class SandboxState {
 	};
 	trainingMs: number;
 	buenaMaxClones: number;
+	/** The answer shapes in force (configure({ shapes })); reset() keeps them, like the rest of the config. */
+	shapes: ResponseShapes = defaultShapes();
 	readonly limiter: RateLimiter;
 	readonly faults = new FaultQueue();
 	readonly log = new RequestLog(() => [...this.keys.buena, ...this.keys.bland]);

@@ -2,6 +2,7 @@
  * Public types of the provider sandbox (see README.md in this folder).
  * Other test suites, the demo and the benchmarks code against these names: keep them stable.
  */
+import type { ShapesPatch } from './shapes';
 
 export interface SandboxOptions {
 	/** Port to listen on. Default 0 (a random free port); the cli defaults to 4010. */
@@ -96,7 +97,8 @@ export interface Sandbox {
 	log(): RequestLogEntry[];
 	clearLog(): void;
 	injectFault(fault: FaultSpec): void;
-	configure(patch: Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit' | 'buenaMaxClones'>>): void;
+	/** `shapes` chooses the answer shapes (see shapes.ts); the shapes it does not name are the defaults. */
+	configure(patch: Partial<Pick<SandboxOptions, 'trainingMs' | 'rateLimit' | 'buenaMaxClones'>> & { shapes?: ShapesPatch }): void;
 	reset(): void;
 	addKey(provider: Provider, key: string): void;
 	seedVoice(provider: Provider, voice: SeedVoice): string;
