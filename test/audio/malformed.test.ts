@@ -51,15 +51,28 @@ describe('malformed / edge corpus', () => {
 			expect(source.exhausted || source.returned === 1).toBe(true);
 		});
 
-		it('has an error message a person can read', async () => {
-			try {
-				await probeAudio(bytes);
-			} catch (error) {
+		// Every case asserts: a file the probe accepts must come out as usable audio, and one it
+		// refuses with a message (never a bare code, never "undefined").
+		if (expected === 'valid') {
+			it('is read as audio with a MIME type and a real duration', async () => {
+				const info = await probeAudio(bytes);
+				expect(info.mimeType).toMatch(/^audio\//);
+				expect(Number.isFinite(info.durationSeconds)).toBe(true);
+				expect(info.durationSeconds).toBeGreaterThan(0);
+			});
+		} else {
+			it('has an error message a person can read', async () => {
+				const error = await probeAudio(bytes).then(
+					() => undefined,
+					(thrown: unknown) => thrown,
+				);
 				expect(error).toBeInstanceOf(AudioProbeError);
 				const message = (error as Error).message;
 				expect(message.length).toBeGreaterThan(15);
-				expect(message).not.toMatch(/undefined|NaN|\[object/);
-			}
-		});
+				expect(message).toMatch(/^[A-Z]/);
+				expect(message).not.toMatch(/undefined|NaN|Infinity|\[object/);
+				expect(message).not.toContain((error as AudioProbeError).code);
+			});
+		}
 	});
 });

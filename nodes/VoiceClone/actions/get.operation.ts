@@ -1,0 +1,20 @@
+import { voiceNotFoundError } from '../../shared/providers/voiceRecords';
+import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { showFor } from './show';
+import type { VoiceOperation } from './types';
+
+/** Get: one voice in the shared shape; a voice the provider does not know is an item error. */
+export const get: VoiceOperation = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a voice',
+	description: 'Get one voice with its training status',
+	properties: [voiceLocatorProperty({ displayOptions: showFor('get') })],
+
+	async execute({ context, provider, api, itemIndex }) {
+		const voiceId = readVoiceId(context, itemIndex);
+		const voice = await provider.getVoice(api, voiceId);
+		if (!voice) throw voiceNotFoundError(api, provider.displayName, voiceId);
+		return [{ json: { ...voice } }];
+	},
+};

@@ -1,0 +1,95 @@
+import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
+
+import { PROVIDERS } from '../../shared/providers';
+import type { VoiceStatus } from '../../shared/providers/types';
+import { showFor } from './show';
+import type { VoiceOperation } from './types';
+
+const STATUSES: VoiceStatus[] = ['processing', 'ready', 'failed'];
+/** Providers whose voices have more than one state: only they get a status filter. */
+const PROVIDERS_WITH_STATES = PROVIDERS.filter((provider) => provider.voiceStatuses.length > 1).map((provider) => provider.id);
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: showFor('getAll'),
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { operation: ['getAll'], returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: showFor('getAll'),
+		options: [
+			{
+				displayName: 'Name Contains',
+				name: 'nameContains',
+				type: 'string',
+				default: '',
+				description: 'Only voices whose name contains this text, ignoring case',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'ready',
+				description: 'Only voices in this training state',
+				displayOptions: { show: { '/provider': PROVIDERS_WITH_STATES } },
+				options: [
+					{ name: 'Failed', value: 'failed', description: 'Training failed; the voice cannot be used' },
+					{ name: 'Processing', value: 'processing', description: 'Still training' },
+					{ name: 'Ready', value: 'ready', description: 'Trained and usable' },
+				],
+			},
+		],
+	},
+];
+
+/** Get Many: every voice of the account (all pages), filtered, one item per voice. */
+export const getAll: VoiceOperation = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many voices',
+	description: 'List the voices of the account',
+	properties,
+
+	async execute({ context, provider, api, itemIndex }) {
+		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		let limit: number | undefined;
+		if (!returnAll) {
+			const raw = context.getNodeParameter('limit', itemIndex, 50) as unknown;
+			limit = typeof raw === 'number' ? raw : Number.NaN;
+			if (!Number.isInteger(limit) || limit < 1) {
+				throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(raw)})`, {
+					itemIndex,
+					description: `Item ${itemIndex}: fix the Limit option, or turn on Return All. Nothing was sent.`,
+				});
+			}
+		}
+		const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const status = filters.status === undefined || filters.status === '' ? undefined : String(filters.status);
+		if (status !== undefined && !STATUSES.includes(status as VoiceStatus)) {
+			throw new NodeOperationError(context.getNode(), `Status filter must be one of ${STATUSES.join(', ')} (got "${status}")`, {
+				itemIndex,
+				description: `Item ${itemIndex}: fix the Status filter. Nothing was sent.`,
+			});
+		}
+		const nameContains = typeof filters.nameContains === 'string' && filters.nameContains.trim() ? filters.nameContains : undefined;
+		const voices = await provider.listVoices(api, { status: status as VoiceStatus | undefined, nameContains, limit });
+		return voices.map((voice) => ({ json: { ...voice } }));
+	},
+};

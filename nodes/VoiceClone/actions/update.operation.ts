@@ -1,0 +1,68 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { PROVIDERS } from '../../shared/providers';
+import type { VoiceChanges } from '../../shared/providers/types';
+import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { showFor } from './show';
+import type { VoiceOperation } from './types';
+
+const providersThatChange = (field: keyof VoiceChanges) =>
+	PROVIDERS.filter((provider) => provider.updatableFields.includes(field)).map((provider) => provider.id);
+
+/** The changes the item asks for: only the fields it sets, as text. */
+function readChanges(fields: IDataObject): VoiceChanges {
+	const changes: VoiceChanges = {};
+	if (fields.name !== undefined) changes.name = String(fields.name);
+	if (fields.description !== undefined) changes.description = String(fields.description);
+	return changes;
+}
+
+/** Update: rename a voice, or change its description where the provider allows it. */
+export const update: VoiceOperation = {
+	name: 'Update',
+	value: 'update',
+	action: 'Update a voice',
+	description: 'Rename a voice or change its description',
+	properties: [
+		voiceLocatorProperty({ displayOptions: showFor('update') }),
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: showFor('update'),
+			options: [
+				{
+					displayName: 'Description',
+					name: 'description',
+					type: 'string',
+					default: '',
+					description: 'The new description',
+					displayOptions: { show: { '/provider': providersThatChange('description') } },
+				},
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'The new name. Where names must be unique, it is checked before the voice is renamed.',
+					displayOptions: { show: { '/provider': providersThatChange('name') } },
+				},
+			],
+		},
+	],
+
+	async execute({ context, provider, api, itemIndex }) {
+		const voiceId = readVoiceId(context, itemIndex);
+		const changes = readChanges(context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
+		const problems = provider.validateVoiceChanges(changes);
+		if (problems.length) {
+			throw new NodeOperationError(context.getNode(), `Cannot update voice "${voiceId}": ${problems.join('; ')}`, {
+				itemIndex,
+				description: `Item ${itemIndex}, option Update Fields. ${provider.displayName} can change: ${provider.updatableFields.join(', ')}. Nothing was sent.`,
+			});
+		}
+		return [{ json: { ...(await provider.updateVoice(api, voiceId, changes)) } }];
+	},
+};

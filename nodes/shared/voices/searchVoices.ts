@@ -1,0 +1,51 @@
+import {
+	NodeOperationError,
+	type ILoadOptionsFunctions,
+	type INodeListSearchItems,
+	type INodeListSearchResult,
+} from 'n8n-workflow';
+
+import { providerById } from '../providers';
+import type { VoiceRecord } from '../providers/types';
+import { connectProvider, providerApi } from '../transport/providerApi';
+
+/** How a voice reads in the picker: its name (or ID) and, while it is not ready, its status. */
+export function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
+	const label = voice.name || voice.voiceId;
+	const progress = voice.status === 'processing' && voice.trainingProgress !== null ? ` ${voice.trainingProgress}%` : '';
+	return {
+		name: `${label} (${voice.status}${progress})`,
+		value: voice.voiceId,
+	};
+}
+
+/** Newest first; voices without a creation time last, in the provider's order. */
+function newestFirst(voices: VoiceRecord[]): VoiceRecord[] {
+	return voices
+		.map((voice, index) => ({ voice, index }))
+		.sort((a, b) => {
+			const at = a.voice.createdAt ?? '';
+			const bt = b.voice.createdAt ?? '';
+			return at === bt ? a.index - b.index : bt.localeCompare(at);
+		})
+		.map(({ voice }) => voice);
+}
+
+/**
+ * The "From List" of every voice picker: the voices of the account behind the node's credential,
+ * newest first, searched by name or ID. One list call (the whole account fits in one answer).
+ */
+export async function searchVoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const providerId = this.getNodeParameter('provider', 'buena') as string;
+	const provider = providerById(providerId);
+	if (!provider) {
+		throw new NodeOperationError(this.getNode(), `Unknown provider "${providerId}"`);
+	}
+	const api = providerApi(await connectProvider(this, provider, 0));
+	const needle = filter?.trim().toLowerCase();
+	const voices = (await provider.listVoices(api)).filter(
+		(voice) =>
+			!needle || voice.name.toLowerCase().includes(needle) || voice.voiceId.toLowerCase().includes(needle),
+	);
+	return { results: newestFirst(voices).map(voiceListItem) };
+}
