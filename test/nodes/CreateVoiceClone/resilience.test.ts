@@ -68,14 +68,25 @@ describe('provider errors become NodeApiErrors that keep the HTTP code', () => {
 	});
 
 	it('reports a Bland server-side validation error with the seed\'s own words', async () => {
-		// Our probe and the sandbox's independent measurement agree on 12 s; the sandbox still
-		// rejects a name it sees as taken when the check and the upload race (seeded in between).
-		sandbox.injectFault({ mode: 'status', status: 500, provider: 'bland', pathIncludes: '/clone' });
-		const result = await runCreate(sandbox, { provider: 'bland', name: 'Server Error' }, [sample(12)]);
+		// Our checks pass (the name was free when asked, the 12 s sample is within Bland's limits),
+		// but the name is taken between the availability check and the upload, so only Bland's own
+		// validation can refuse it: the error must carry the seed's words, not a generic failure.
+		const run = runCreate(sandbox, { provider: 'bland', name: 'Race Voice' }, [sample(12)]);
+		const checked = () =>
+			apiRequests(sandbox, 'bland').some((entry) => entry.path.endsWith('/check_name_availability') && entry.status === 200);
+		while (!checked()) await new Promise((resolve) => setImmediate(resolve));
+		const taken = sandbox.seedVoice('bland', { name: 'race voice' });
+		const result = await run;
+
 		const error = result.error as NodeApiError;
-		expect(error.httpCode).toBe('500');
-		expect(createRequests(sandbox, 'bland')).toHaveLength(1);
-		expect(await listBlandVoices()).toEqual([]);
+		expect(error.constructor.name).toBe('NodeApiError');
+		expect(error.httpCode).toBe('400');
+		// Seed 003, "400 - Voice Name Already Taken": {error: 'Validation Error', message: 'Voice name is already taken'}.
+		expect(error.message).toBe('Bland AI: Voice name is already taken [Validation Error]');
+		const clones = createRequests(sandbox, 'bland');
+		expect(clones.map((entry) => entry.status)).toEqual([400]);
+		expect(clones[0].files.map((file) => file.field)).toEqual(['audio_samples']);
+		expect((await listBlandVoices()).map((voice) => voice.id)).toEqual([taken]);
 	});
 
 	it('does not read a broken 200 answer to the quota check as "no clones": it asks again', async () => {
