@@ -75,7 +75,9 @@ export async function packPackage(options: PackOptions = {}): Promise<PackedPack
 		}
 		const tmp = fs.mkdtempSync(path.join(PACK_CACHE_DIR, 'tmp-'));
 		try {
-			const res = await runChecked('npm', ['pack', '--json', '--pack-destination', tmp], {
+			// --ignore-scripts: dist is built (above, or by the caller with build: false), so the
+			// package's prepack hook must not build it a second time under the hash just taken.
+			const res = await runChecked('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
 				cwd: repoRoot,
 				env,
 				timeoutMs: 5 * 60_000,
