@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+
 import { RatePacer, pacerFor } from '../../../../nodes/shared/transport/ratePacer';
 import type { ApiResponse } from '../../../../nodes/shared/transport/types';
 
@@ -34,9 +37,42 @@ describe('RatePacer', () => {
 	});
 
 	it('is shared per account and never keyed by the raw key', () => {
-		const first = pacerFor('buenaApi', 'https://api.buena.ai/api/v2', 'bna_one');
-		expect(pacerFor('buenaApi', 'https://api.buena.ai/api/v2', 'bna_one')).toBe(first);
-		expect(pacerFor('buenaApi', 'https://api.buena.ai/api/v2', 'bna_two')).not.toBe(first);
-		expect(pacerFor('blandApi', 'https://api.buena.ai/api/v2', 'bna_one')).not.toBe(first);
+		const secret = randomUUID();
+		const rawKey = `bna_${secret}`;
+		const baseUrl = 'https://api.buena.ai/api/v2';
+		// Every key the pacer registry looks up or stores while pacerFor runs.
+		const lookedUp: unknown[] = [];
+		const methods = ['get', 'set', 'has'] as const;
+		const originals = methods.map((method) => Map.prototype[method]);
+		methods.forEach((method, index) => {
+			const original = originals[index] as (this: Map<unknown, unknown>, ...args: unknown[]) => unknown;
+			Map.prototype[method] = function (this: Map<unknown, unknown>, ...args: unknown[]) {
+				lookedUp.push(args[0]);
+				return original.apply(this, args);
+			} as never;
+		});
+		let first: ReturnType<typeof pacerFor>;
+		let again: ReturnType<typeof pacerFor>;
+		try {
+			first = pacerFor('buenaApi', baseUrl, rawKey);
+			again = pacerFor('buenaApi', baseUrl, rawKey);
+		} finally {
+			methods.forEach((method, index) => {
+				Map.prototype[method] = originals[index] as never;
+			});
+		}
+		expect(again).toBe(first);
+		// The registry was seen (keyed by credential type and base URL), never with the key in it.
+		const registryKeys = lookedUp.filter((key): key is string => typeof key === 'string' && key.includes(baseUrl));
+		expect(registryKeys.length).toBeGreaterThanOrEqual(2);
+		expect(registryKeys.every((key) => key.includes('buenaApi'))).toBe(true);
+		for (const key of lookedUp) {
+			expect(String(key)).not.toContain(secret);
+		}
+		// Nor does the pacer itself hold it.
+		expect(inspect(first, { depth: 10, showHidden: true })).not.toContain(secret);
+
+		expect(pacerFor('buenaApi', baseUrl, `bna_${randomUUID()}`)).not.toBe(first);
+		expect(pacerFor('blandApi', baseUrl, rawKey)).not.toBe(first);
 	});
 });
