@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../shared/providers';
 import { providerProperty } from '../shared/providers/nodeDescription';
-import { defaultNameConflictMode, nameConflictModes, type NameConflictMode } from './settings';
+import { defaultNameConflictMode, NAME_CONFLICT_LABELS, nameConflictModes, type NameConflictMode } from './settings';
 
 /** Each provider's own fields, shown only while that provider is selected. */
 const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
@@ -12,20 +12,11 @@ const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
 	})),
 );
 
-const NAME_CONFLICT_CHOICES: Record<NameConflictMode, { name: string; description: string }> = {
-	createAnother: {
-		name: 'Create Another',
-		description: 'Upload the samples and create a new voice with the same name',
-	},
-	fail: {
-		name: 'Fail the Item',
-		description: 'Upload nothing and fail the item, naming the voice that has the name',
-	},
-	useExisting: {
-		name: 'Use the Existing Voice',
-		description:
-			'Upload nothing and output the newest voice with this name, with reused: true. Makes a scheduled batch safe to run again.',
-	},
+const NAME_CONFLICT_DESCRIPTIONS: Record<NameConflictMode, string> = {
+	createAnother: 'Upload the samples and create a new voice with the same name',
+	fail: 'Upload nothing and fail the item, naming the voice that has the name',
+	useExisting:
+		'Upload nothing and output the newest voice with this name, with reused: true. Makes a scheduled batch safe to run again.',
 };
 
 /**
@@ -41,7 +32,11 @@ const nameConflictFields: INodeProperties[] = PROVIDERS.map((provider) => ({
 	description: provider.allowsDuplicateNames
 		? `What to do when the ${provider.displayName} account already has a voice with this name. ${provider.displayName} allows several voices with one name.`
 		: `What to do when the ${provider.displayName} account already has a voice with this name. ${provider.displayName} refuses a second voice with a name in use (ignoring case).`,
-	options: nameConflictModes(provider).map((mode) => ({ ...NAME_CONFLICT_CHOICES[mode], value: mode })),
+	options: nameConflictModes(provider).map((mode) => ({
+		name: NAME_CONFLICT_LABELS[mode],
+		value: mode,
+		description: NAME_CONFLICT_DESCRIPTIONS[mode],
+	})),
 	displayOptions: { show: { provider: [provider.id] } },
 }));
 

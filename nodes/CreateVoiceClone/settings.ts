@@ -36,6 +36,12 @@ export const UPLOAD_TIMEOUT: NumberParameter = {
 /** What to do when the account already has a voice with the item's name. */
 export type NameConflictMode = 'createAnother' | 'useExisting' | 'fail';
 
+export const NAME_CONFLICT_LABELS: Record<NameConflictMode, string> = {
+	createAnother: 'Create Another',
+	fail: 'Fail the Item',
+	useExisting: 'Use the Existing Voice',
+};
+
 /** The choices a provider offers: creating a second voice with a name only where names may repeat. */
 export function nameConflictModes(provider: VoiceProvider): NameConflictMode[] {
 	return provider.allowsDuplicateNames ? ['createAnother', 'fail', 'useExisting'] : ['fail', 'useExisting'];
@@ -60,9 +66,10 @@ function readNameConflictMode(context: IExecuteFunctions, provider: VoiceProvide
 	const value = context.getNodeParameter('ifNameExists', itemIndex, fallback) as unknown;
 	const modes = nameConflictModes(provider);
 	if (modes.includes(value as NameConflictMode)) return value as NameConflictMode;
+	// Labels, not values: n8n rewrites any message containing "EEXIST" (as in "useExisting").
 	throw new NodeOperationError(
 		context.getNode(),
-		`If a Voice With This Name Exists must be one of ${modes.map((mode) => `"${mode}"`).join(', ')} for ${provider.displayName} (got ${JSON.stringify(value)})`,
+		`If a Voice With This Name Exists must be ${modes.map((mode) => `"${NAME_CONFLICT_LABELS[mode]}"`).join(' or ')} for ${provider.displayName} (got ${JSON.stringify(value)})`,
 		{ itemIndex, description: 'Nothing was sent.' },
 	);
 }
