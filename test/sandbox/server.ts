@@ -74,8 +74,10 @@ function faultReply(fault: FaultSpec, provider: Provider | 'unknown', state: San
 				headers,
 			};
 		}
+		case 'json':
+			return { status: fault.status ?? 200, json: fault.body };
 		default:
-			throw new Error(`no reply for fault ${fault.mode}`);
+			throw new Error(`no reply for fault ${(fault as FaultSpec).mode}`);
 	}
 }
 

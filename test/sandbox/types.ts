@@ -55,6 +55,8 @@ interface FaultFilter {
 	method?: string;
 	/** Substring of the full request path (e.g. '/voice-clones', '/v1/voices/clone'). */
 	pathIncludes?: string;
+	/** Let this many matching requests through untouched before answering. Default 0. */
+	skip?: number;
 }
 
 export type FaultSpec =
@@ -63,7 +65,9 @@ export type FaultSpec =
 	| (FaultFilter & { mode: 'reset'; afterBytes?: number; afterBody?: boolean })
 	| (FaultFilter & { mode: 'html'; status?: number })
 	| (FaultFilter & { mode: 'brokenJson'; status?: number })
-	| (FaultFilter & { mode: 'rateLimit'; headers: boolean; retryAfterSeconds?: number });
+	| (FaultFilter & { mode: 'rateLimit'; headers: boolean; retryAfterSeconds?: number })
+	/** Any JSON answer (status default 200), e.g. a success without the fields a client needs. */
+	| (FaultFilter & { mode: 'json'; status?: number; body: unknown; afterBody?: boolean });
 
 /** A voice to pre-create with `seedVoice`. Fields not relevant to a provider are ignored. */
 export interface SeedVoice {
