@@ -10,7 +10,8 @@
  *    2–5 minute trainings polled every 10 s. The backoff never kicks in (every round has news).
  *  - "stalled": the clones report no progress change at all until the bench marks them ready
  *    (markReady) — the case the backoff is for: fewer requests, later detection (≤ 4× interval).
- *  - "bland": Bland voices are usable at once: one GET per voice, no polling.
+ *  - "bland": Bland voices are usable at once: one round, no polling (one GET /v1/voices for
+ *    several voices, one GET /v1/voices/{id} for a single one).
  * Detection delay: from the moment the sandbox made a clone ready (its updatedAt) to the round in
  * which the node saw it (checkedAt); "returned after" is from the last clone becoming ready to the
  * node returning its items. Prints figures, asserts nothing.
