@@ -105,6 +105,24 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		expect(sandbox.log()).toEqual([]);
 	}, 20_000);
 
+	it('a cancel during the pacer\'s wait ends the upload at once, before its body is built: nothing sent', async () => {
+		// One request per 3 s: the quota check uses it, so the upload waits in the pacer, where the
+		// execution is cancelled. The body (which opens the files lazily) is only built once the
+		// pacer lets the request through.
+		sandbox.configure({ rateLimit: { limit: 1, windowMs: 3_000 } });
+		const result = await runNode({
+			nodeType: new CreateVoiceClone(),
+			parameters: { provider: 'buena', name: 'Cancelled While Paced', options: { timeout: 30 } },
+			credentials: freshKey(),
+			binaryDataMode: 'filesystem',
+			cancelAfterMs: 700,
+			input: [{ json: {}, binary: { data: { data: makeWav({ seconds: 2 }), fileName: 'a.wav', mimeType: 'audio/wav' } } }],
+		});
+		expect(result.status).toBe('canceled');
+		expect(result.durationMs).toBeLessThan(2_000);
+		expect(sandbox.log().map((entry) => entry.method)).toEqual(['GET']);
+	}, 20_000);
+
 	it('waits for the pacer when the window resets within the timeout', async () => {
 		sandbox.configure({ rateLimit: { limit: 1, windowMs: 1_000 } });
 		const credentials = freshKey();
