@@ -11,7 +11,7 @@ const STATUSES: readonly VoiceStatus[] = ['processing', 'ready', 'failed'];
 export interface ListedVoice {
 	voiceId: string;
 	status: VoiceStatus;
-	createdAt?: string;
+	createdAt?: string | null;
 }
 
 /**
