@@ -14,7 +14,10 @@ import { retryDelayMs } from './retryDelay';
 import type { SendOutcome } from './send';
 import type { ApiRequest, ApiResponse } from './types';
 
-/** One attempt of a request whose body must be built afresh each time (a multipart upload). */
+/**
+ * One attempt of a request whose body must be built afresh each time (a multipart upload). Its
+ * HTTP timeout is all the time left before the deadline: an upload may rightly take minutes.
+ */
 export type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
 
 export interface CallOptions<T> {
@@ -40,7 +43,10 @@ const RETRYABLE_KINDS = new Set<ProviderErrorKind>(['rateLimit', 'transient', 's
 /** Answers after which a create may or may not have taken effect (a 5xx from the server or a proxy). */
 const UNKNOWN_OUTCOME_KINDS = new Set<ProviderErrorKind>(['transient', 'server']);
 
+/** The HTTP timeout of a read (a request given as an ApiRequest without its own), cut to the deadline. */
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** The longest timeout a timer can hold (2^31 − 1 ms); also what "no deadline" comes to. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
  * Every 2xx is read as the provider's JSON envelope: one whose body is not JSON (a proxy's page,
@@ -87,7 +93,8 @@ export async function callProvider<T = ApiResponse>(
 	const attemptOnce: RequestAttempt =
 		typeof request === 'function'
 			? request
-			: async (timeoutMs) => await connection.send({ ...request, timeoutMs: Math.min(request.timeoutMs ?? timeoutMs, timeoutMs) });
+			: async (timeoutMs) =>
+					await connection.send({ ...request, timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, timeoutMs) });
 
 	/** Waits `ms` if that ends before the deadline and within maxWaitMs; else says it cannot. */
 	const mayWait = (ms: number) => ms <= policy.maxWaitMs && Date.now() + ms <= deadline;
@@ -103,7 +110,7 @@ export async function callProvider<T = ApiResponse>(
 		let outcome: SendOutcome | undefined;
 		try {
 			if (remaining <= 0) throw timeoutBeforeSendError(connection);
-			outcome = await attemptOnce(Math.min(DEFAULT_TIMEOUT_MS, remaining));
+			outcome = await attemptOnce(Math.min(MAX_TIMEOUT_MS, remaining));
 		} finally {
 			settlePacer(connection, outcome);
 		}
