@@ -6,8 +6,11 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
-import { providerCredentials, providerNameExpression } from '../shared/providers/nodeDescription';
+import {
+	providerCredentials,
+	providerNameExpression,
+	providerNamesText,
+} from '../shared/providers/nodeDescription';
 import { pollVoiceEvents } from './pollVoiceEvents';
 import { voiceCloneTriggerProperties } from './properties';
 
@@ -19,7 +22,7 @@ export class VoiceCloneTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ ${providerNameExpression} + ": " + [].concat($parameter["events"] || []).join(", ") }}`,
-		description: `Starts the workflow when a cloned voice appears, finishes training or fails, with ${PROVIDERS.map((provider) => provider.displayName).join(' or ')}`,
+		description: `Starts the workflow when a cloned voice appears, finishes training or fails, with ${providerNamesText()}`,
 		defaults: { name: 'Voice Clone Trigger' },
 		polling: true,
 		inputs: [],
