@@ -5,6 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parseVoiceList, parseVoiceRecord, voiceId } from '../../../../nodes/shared/providers/bland';
 import { cloneId, parseClonePage, parseCloneState } from '../../../../nodes/shared/providers/buena';
+import { asNumber, asObject, asString } from '../../../../nodes/shared/providers/parsing';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'providers');
 
@@ -75,5 +76,43 @@ describe('Bland voice record (parseVoiceRecord)', () => {
 		const record = parseVoiceRecord(body);
 		if (expected.id === null) expect(record).toBeUndefined();
 		else expect(record && voiceId(record)).toBe(expected.id);
+	});
+});
+
+describe('the shared readers (parsing.ts)', () => {
+	it.each([
+		[12, 12],
+		['12', 12],
+		[' 7.5 ', 7.5],
+		['', undefined],
+		['  ', undefined],
+		['twelve', undefined],
+		[Number.NaN, undefined],
+		[Number.POSITIVE_INFINITY, undefined],
+		[null, undefined],
+		[undefined, undefined],
+		[true, undefined],
+		[[3], undefined],
+		[{ total: 3 }, undefined],
+	])('asNumber(%p) is %p', (value, expected) => {
+		expect(asNumber(value)).toBe(expected);
+	});
+
+	it.each([
+		['abc', 'abc'],
+		['', ''],
+		[42, '42'],
+		[null, undefined],
+		[true, undefined],
+		[{}, undefined],
+		[['a'], undefined],
+	])('asString(%p) is %p', (value, expected) => {
+		expect(asString(value)).toBe(expected);
+	});
+
+	it('asObject takes plain objects only', () => {
+		const object = { a: 1 };
+		expect(asObject(object)).toBe(object);
+		for (const value of [null, undefined, [], [object], 'x', 1, true]) expect(asObject(value)).toBeUndefined();
 	});
 });
