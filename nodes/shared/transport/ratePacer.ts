@@ -78,14 +78,17 @@ export class RatePacer {
 	 */
 	private windowEndBound(response: ApiResponse, remaining: number, now: number): number {
 		const reset = headerNumber(response, 'X-RateLimit-Reset');
-		if (reset === undefined || reset < 1e9 || reset < this.windowReset) return Infinity;
-		if (reset > this.windowReset) {
+		const limit = headerNumber(response, 'X-RateLimit-Limit');
+		// The first answer of a window starts a new one even when its Reset is earlier than the last
+		// window's: the limits changed, or another of the provider's windows now governs.
+		const firstOfWindow = limit !== undefined && remaining === limit - 1;
+		if (reset === undefined || reset < 1e9 || (reset < this.windowReset && !firstOfWindow)) return Infinity;
+		if (reset !== this.windowReset) {
 			this.windowReset = reset;
 			this.windowEnd = Infinity;
 		}
-		const limit = headerNumber(response, 'X-RateLimit-Limit');
 		const windowSeconds = headerNumber(response, 'X-RateLimit-Window');
-		if (limit !== undefined && windowSeconds !== undefined && windowSeconds > 0 && remaining === limit - 1) {
+		if (firstOfWindow && windowSeconds !== undefined && windowSeconds > 0) {
 			this.windowEnd = now + windowSeconds * 1000;
 		}
 		return this.windowEnd;

@@ -36,13 +36,9 @@ describe('RatePacer', () => {
 		expect(pacer.reserve(NOW + 5_000)).toBe(0);
 	});
 
-	// Known bug, found by Wait for Training's rate-limit test when it ran after tests with a 60 s
-	// window in the same process: windowEndBound ignores a window whose X-RateLimit-Reset is earlier
-	// than one seen before, so after the limits change (or another of Buena's minute/hour/day
-	// windows governs) the pacer waits for the rounded-up whole-second Reset again, up to a second
-	// late per window. `it.failing` passes while the bug is there; fixing the pacer makes it fail:
-	// then turn it into a plain `it`.
-	it.failing('ends a short window at its first answer + X-RateLimit-Window even after a longer window with a later Reset', () => {
+	// Found by Wait for Training's rate-limit test when it ran after tests with a 60 s window in the
+	// same process: a window whose Reset is earlier than one seen before was ignored.
+	it('ends a short window at its first answer + X-RateLimit-Window even after a longer window with a later Reset', () => {
 		const windowAnswer = (limit: number, remaining: number, endsAt: number, windowSeconds: number): ApiResponse => ({
 			statusCode: 200,
 			headers: {
