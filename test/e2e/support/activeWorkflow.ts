@@ -4,8 +4,10 @@
  * Emitted items are sent by an HTTP Request node to a loopback sink, so a test sees every
  * execution the trigger started, as it happens; n8n's REST API lists the executions too.
  */
-import * as http from 'http';
 import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { createRequire } from 'module';
+import * as path from 'path';
 
 import { N8nRestClient } from '../harness/credentialTest';
 import { majorOf, type N8n, type N8nServer } from '../harness/n8n';
@@ -129,4 +131,27 @@ export async function executionsOf(client: N8nRestClient, workflowId: string): P
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const list = await client.request<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=50`);
 	return list.results;
+}
+
+export interface ExecutionRunData {
+	resultData: {
+		runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }> | null> } }>>;
+		error?: { message?: string };
+	};
+}
+
+/**
+ * One execution with its run data (GET /rest/executions/:id). n8n stores run data as `flatted`
+ * text; it is parsed with the flatted package of the n8n under test.
+ */
+export async function executionRun(n8n: N8n, client: N8nRestClient, executionId: string): Promise<{ status: string; data: ExecutionRunData }> {
+	const full = await client.request<{ status: string; data: string }>('GET', `/rest/executions/${executionId}`);
+	const n8nRequire = createRequire(path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json'));
+	const flatted = n8nRequire('flatted') as { parse(text: string): unknown };
+	return { status: full.status, data: flatted.parse(full.data) as ExecutionRunData };
+}
+
+/** The items a node output in one execution's run data (first run, first output). */
+export function runItems(data: ExecutionRunData, nodeName: string) {
+	return data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
 }

@@ -15,8 +15,15 @@ export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const SAMPLE_AUDIO_DIR = path.join(EXAMPLES_DIR, 'audio');
 export const WORKFLOWS_DIR = path.join(EXAMPLES_DIR, 'workflows');
 
-export type ExampleName = 'linkedin-outreach' | 'scheduled-batch-cloning';
-export const EXAMPLE_NAMES: readonly ExampleName[] = ['linkedin-outreach', 'scheduled-batch-cloning'];
+export const EXAMPLE_NAMES = [
+	'linkedin-outreach',
+	'scheduled-batch-cloning',
+	'free-buena-slot',
+	'hear-it-first',
+	'linkedin-outreach-clone',
+	'linkedin-outreach-send',
+] as const;
+export type ExampleName = (typeof EXAMPLE_NAMES)[number];
 
 /** The credential references the example workflows carry (ids and names, never secrets). */
 export const EXAMPLE_CREDENTIALS = {
