@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerNameExpression } from '../shared/providers/nodeDescription';
+import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
 import { createVoiceClones } from './createVoiceClones';
 import { createVoiceCloneProperties } from './properties';
 
@@ -18,7 +18,7 @@ export class CreateVoiceClone implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{ ${providerNameExpression} }}`,
-		description: 'Clone a voice from audio samples in binary data, with Buena AI or Bland AI',
+		description: `Clone a voice from audio samples in binary data, with ${providerNamesText()}`,
 		defaults: { name: 'Create Voice Clone' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -6,7 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerNameExpression } from '../shared/providers/nodeDescription';
+import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
+import { searchVoices } from '../shared/voices/searchVoices';
 import { waitForTrainingProperties } from './properties';
 import { waitForTraining } from './waitForTraining';
 
@@ -18,13 +19,17 @@ export class WaitForTraining implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{ ${providerNameExpression} + ($parameter["checkOnce"] ? ": check once" : "") }}`,
-		description: 'Wait until a cloned voice has finished training and can be used, with Buena AI or Bland AI',
+		description: `Wait until a cloned voice has finished training and can be used, with ${providerNamesText()}`,
 		defaults: { name: 'Wait for Training' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: providerCredentials,
 		properties: waitForTrainingProperties,
+	};
+
+	methods = {
+		listSearch: { searchVoices },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

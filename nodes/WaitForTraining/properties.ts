@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { providerProperty } from '../shared/providers/nodeDescription';
+import { voiceLocatorProperty } from '../shared/voices/voiceLocator';
 
 export const waitForTrainingProperties: INodeProperties[] = [
 	{
@@ -11,15 +12,14 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		default: '',
 	},
 	providerProperty,
-	{
+	// A resource locator since 0.2: "By ID" starts with the incoming item's voiceId, and a plain
+	// string saved by an older workflow is still read (see voiceIdParameter).
+	voiceLocatorProperty({
 		displayName: 'Voice ID',
-		name: 'voiceId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.voiceId }}',
+		defaultValue: '={{ $json.voiceId }}',
 		description:
-			'The voice to wait for. By default the voiceId field of the input item, as Create Voice Clone outputs it.',
-	},
+			'The voice to wait for. By default the voiceId field of the input item, as Create Voice Clone outputs it; or pick one of the account\'s voices from the list.',
+	}),
 	{
 		displayName: 'Check Once',
 		name: 'checkOnce',

@@ -10,8 +10,10 @@ import {
 import { asNodeError, failedItem, isCancellation } from '../shared/execution/itemErrors';
 import { readNumberParameter } from '../shared/execution/numberParameter';
 import { providerById } from '../shared/providers';
+import { providerNamesText } from '../shared/providers/nodeDescription';
 import type { VoiceProvider, VoiceState } from '../shared/providers/types';
 import { connectProvider, type ProviderConnection } from '../shared/transport/providerApi';
+import { voiceIdParameter } from '../shared/voices/voiceLocator';
 import { nextRoundAt, pollGapMs } from './pollSchedule';
 import { pollRound } from './pollRound';
 import { POLL_INTERVAL, TIMEOUT_MINUTES } from './settings';
@@ -57,7 +59,7 @@ function progressText(state: VoiceState | undefined, lastError: NodeError | unde
 function readWaiters(context: IExecuteFunctions, startedAt: number, fail: (index: number, error: NodeError) => void) {
 	const waiters: Waiter[] = [];
 	context.getInputData().forEach((_, itemIndex) => {
-		const voiceId = String(context.getNodeParameter('voiceId', itemIndex, '') ?? '').trim();
+		const voiceId = voiceIdParameter(context, itemIndex);
 		let timeoutMs: number;
 		try {
 			timeoutMs = readNumberParameter(context, TIMEOUT_MINUTES, itemIndex) * 60_000;
@@ -167,7 +169,7 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	};
 
 	if (!provider) {
-		const error = new NodeOperationError(context.getNode(), 'Choose a provider: Buena AI or Bland AI', { itemIndex: 0 });
+		const error = new NodeOperationError(context.getNode(), `Choose a provider: ${providerNamesText()}`, { itemIndex: 0 });
 		items.forEach((_, itemIndex) => fail(itemIndex, error));
 		return results.filter((item): item is INodeExecutionData => !!item);
 	}
