@@ -3,7 +3,7 @@
  * credentials pointing at the provider sandbox, and the example workflows run on the bundled
  * sample audio. No provider account or key needed; nothing leaves the machine.
  *
- *   npm run demo                          # build, run both example workflows headless, print a summary
+ *   npm run demo                          # build, run the example workflows headless, print a summary
  *   npm run demo -- --ui                  # the n8n editor at http://localhost:5678 with everything set up
  *   npm run demo -- --n8n-version 1.123.81 --training-seconds 8 --port 5678
  *
@@ -24,6 +24,7 @@ import {
 	startLinkedInStub,
 	type LinkedInStub,
 } from '../test/e2e/support/examples';
+import { importVoiceExamples, runVoiceExamples } from './demo/voiceExamples';
 
 interface Options {
 	ui: boolean;
@@ -233,6 +234,7 @@ async function main(): Promise<void> {
 		]);
 
 		if (options.ui) {
+			await importVoiceExamples(n8n, linkedIn, samplesDir);
 			await runUi(n8n, options, cleanup, { samplesDir, files });
 			return;
 		}
@@ -248,7 +250,11 @@ async function main(): Promise<void> {
 
 		summariseOutreach(outreachResult, linkedIn, outreachTook);
 		summariseBatch(batchResult, batchTook);
-		const ok = outreachResult.ok && batchResult.ok;
+
+		console.log('');
+		step('The Voice Clone node and the Voice Clone Trigger: three more example workflows, on a fresh sandbox account…');
+		const voiceExamplesOk = await runVoiceExamples(n8n, sandbox, linkedIn, samplesDir);
+		const ok = outreachResult.ok && batchResult.ok && voiceExamplesOk;
 		console.log(`\n${ok ? 'Done' : 'Finished with errors'} in ${elapsed()}. Open the same setup in the editor: npm run demo -- --ui`);
 		await cleanup();
 		process.exitCode = ok ? 0 : 1;
@@ -284,7 +290,10 @@ n8n ${options.version} is running with the voice clone nodes installed as a comm
 
   Editor:    http://localhost:${options.port}
   Login:     ${TEST_OWNER.email} / ${TEST_OWNER.password}   (a local demo owner; the data is deleted on exit)
-  Workflows: "LinkedIn voice outreach (Buena AI)" and "Nightly batch voice cloning (Bland AI)"
+  Workflows: "LinkedIn voice outreach (Buena AI)", "Nightly batch voice cloning (Bland AI)",
+             "Free a Buena AI slot before a batch", "Hear a new voice before it goes out (Buena AI)" and
+             "LinkedIn voice outreach, part 1: clone" / "part 2: send when the voice is ready"
+             (the trigger workflows check every minute once you activate them)
   Audio:     ${info.samplesDir} (${info.files.join(', ')})
   Credentials "Buena AI account" and "Bland AI account" point at the sandbox with its demo keys.
 
