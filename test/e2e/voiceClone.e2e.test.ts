@@ -1,0 +1,233 @@
+/**
+ * The Voice Clone node inside a real n8n (every pinned version), installed as a community
+ * package, run with `n8n execute` against the provider sandbox: every operation for both
+ * providers, chained the way a workflow uses them (list → get → rename → speak → write the audio
+ * to disk → delete), Buena's 409 for a voice in use on the error output, Bland's 404 under
+ * continue-on-fail, speech stored in both binary data modes, and Wait for Training reading a
+ * resource-locator voice.
+ */
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { startSandbox, type Sandbox } from '../sandbox';
+import { disposeAll, N8n, nodeItems, nodeJson } from './harness/n8n';
+import { N8N_VERSIONS } from './harness/versions';
+import { EXAMPLE_CREDENTIALS, sandboxCredentials } from './support/examples';
+import { EXECUTION_TIMEOUT, manualTrigger, noOp, SETUP_TIMEOUT, workflow, type TestNode } from './support/workflows';
+
+const PREVIEW_MP3 = fs.readFileSync(path.join(__dirname, '../sandbox/assets/preview.mp3'));
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ trainingMs: 60_000 });
+});
+
+afterAll(async () => {
+	await disposeAll();
+	await sandbox?.close();
+});
+
+let column = 0;
+function voiceNode(
+	type: 'voiceClone' | 'waitForTraining',
+	name: string,
+	provider: 'buena' | 'bland',
+	parameters: Record<string, unknown>,
+	extra: Partial<TestNode> = {},
+): TestNode {
+	column += 1;
+	const { id, name: credentialName, type: credentialType } = EXAMPLE_CREDENTIALS[provider];
+	return {
+		id: randomUUID(),
+		name,
+		type: `n8n-nodes-voice-clone.${type}`,
+		typeVersion: 1,
+		position: [column * 220, 300],
+		parameters: { provider, ...parameters },
+		credentials: { [credentialType]: { id, name: credentialName } },
+		...extra,
+	};
+}
+
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+function writeFile(name: string, fileName: string): TestNode {
+	column += 1;
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [column * 220, 300],
+		parameters: { operation: 'write', fileName, dataPropertyName: 'data', options: {} },
+	};
+}
+
+describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
+	let n8n: N8n;
+	const ids: Record<string, string> = {};
+	let spoken: string;
+
+	beforeAll(async () => {
+		n8n = await N8n.create({ version });
+		spoken = path.join(n8n.filesDir, 'spoken');
+		fs.mkdirSync(spoken, { recursive: true });
+		await n8n.importCredentials(sandboxCredentials(sandbox));
+		const workflows = {
+			buena: workflow(
+				'Buena: list, check, rename, hear, delete',
+				[
+					manualTrigger(),
+					voiceNode('voiceClone', 'List', 'buena', { operation: 'getAll', returnAll: true, filters: { nameContains: 'e2e' } }),
+					voiceNode('waitForTraining', 'Check', 'buena', { voiceId: byId('={{ $json.voiceId }}'), checkOnce: true }),
+					voiceNode('voiceClone', 'Get', 'buena', { operation: 'get', voiceId: byId('={{ $json.voiceId }}') }),
+					voiceNode('voiceClone', 'Rename', 'buena', {
+						operation: 'update',
+						voiceId: byId('={{ $json.voiceId }}'),
+						updateFields: { name: '={{ $json.name }} (renamed)', description: 'renamed in n8n' },
+					}),
+					voiceNode('voiceClone', 'Speak', 'buena', {
+						operation: 'speak',
+						voiceId: byId('={{ $json.voiceId }}'),
+						text: '=Hello, this is {{ $json.name }}.',
+						binaryPropertyName: 'data',
+					}),
+					writeFile('Write Audio', `=${spoken}/{{ $json.voiceId }}-{{ $json.fileName }}`),
+					voiceNode('voiceClone', 'Delete', 'buena', { operation: 'delete', voiceId: byId('={{ $json.voiceId }}') }, { onError: 'continueErrorOutput' }),
+					noOp('In Use'),
+				],
+				[
+					['Start', 'List'],
+					['List', 'Check'],
+					['Check', 'Get'],
+					['Get', 'Rename'],
+					['Rename', 'Speak'],
+					['Speak', 'Write Audio'],
+					['Write Audio', 'Delete'],
+					['Delete', 'In Use', 1],
+				],
+			),
+			bland: workflow(
+				'Bland: list, rename, hear, delete, then get a deleted voice',
+				[
+					manualTrigger(),
+					voiceNode('voiceClone', 'List', 'bland', { operation: 'getAll', returnAll: false, limit: 5 }),
+					voiceNode('voiceClone', 'Rename', 'bland', {
+						operation: 'update',
+						voiceId: { __rl: true, mode: 'list', value: '={{ $json.voiceId }}' },
+						updateFields: { name: '=New {{ $json.name }}' },
+					}),
+					voiceNode('voiceClone', 'Speak', 'bland', { operation: 'speak', voiceId: byId('={{ $json.voiceId }}'), text: 'Hi there' }),
+					writeFile('Write Audio', `=${spoken}/{{ $json.voiceId }}-{{ $json.fileName }}`),
+					voiceNode('voiceClone', 'Delete', 'bland', { operation: 'delete', voiceId: byId('={{ $json.voiceId }}') }),
+					voiceNode('voiceClone', 'Get Deleted', 'bland', { operation: 'get', voiceId: byId('={{ $json.voiceId }}') }, { onError: 'continueRegularOutput' }),
+				],
+				[
+					['Start', 'List'],
+					['List', 'Rename'],
+					['Rename', 'Speak'],
+					['Speak', 'Write Audio'],
+					['Write Audio', 'Delete'],
+					['Delete', 'Get Deleted'],
+				],
+			),
+		};
+		const imported = await n8n.importWorkflows(Object.values(workflows));
+		Object.keys(workflows).forEach((key, index) => (ids[key] = imported[index].id));
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	beforeEach(() => {
+		sandbox.reset();
+		fs.rmSync(spoken, { recursive: true, force: true });
+		fs.mkdirSync(spoken, { recursive: true });
+	});
+
+	test.each(['filesystem', 'database'] as const)(
+		'Buena (%s binary data): every operation, and the voice in use goes to the error output with its campaigns',
+		async (mode) => {
+			const free = sandbox.seedVoice('buena', { name: 'e2e Free', description: 'one' });
+			const busy = sandbox.seedVoice('buena', { name: 'e2e Busy', activeCampaigns: 3 });
+			const other = sandbox.seedVoice('buena', { name: 'Someone else' });
+
+			const run = await n8n.execute(ids.buena, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });
+
+			expect(nodeJson(run, 'List')).toEqual([
+				expect.objectContaining({ provider: 'buena', voiceId: free, name: 'e2e Free', description: 'one', status: 'ready', trainingProgress: 100 }),
+				expect.objectContaining({ provider: 'buena', voiceId: busy, name: 'e2e Busy', status: 'ready' }),
+			]);
+			expect(nodeJson(run, 'Check').map((item) => [item.voiceId, item.status])).toEqual([
+				[free, 'ready'],
+				[busy, 'ready'],
+			]);
+			expect(nodeJson(run, 'Get').map((item) => item.name)).toEqual(['e2e Free', 'e2e Busy']);
+			expect(nodeJson(run, 'Rename')).toEqual([
+				expect.objectContaining({ voiceId: free, name: 'e2e Free (renamed)', description: 'renamed in n8n' }),
+				expect.objectContaining({ voiceId: busy, name: 'e2e Busy (renamed)', description: 'renamed in n8n' }),
+			]);
+
+			const speech = nodeItems(run, 'Speak');
+			expect(speech.map((item) => item.json)).toEqual([free, busy].map((voiceId) => expect.objectContaining({ voiceId, fileName: 'preview.mp3', mimeType: 'audio/mpeg', bytes: PREVIEW_MP3.length })));
+			for (const item of speech) {
+				expect(item.binary?.data).toMatchObject({ fileName: 'preview.mp3', mimeType: 'audio/mpeg' });
+				expect(String(item.binary?.data?.id)).toMatch(mode === 'database' ? /^database:/ : /^filesystem(-v2)?:/);
+			}
+			for (const voiceId of [free, busy]) {
+				expect(fs.readFileSync(path.join(spoken, `${voiceId}-preview.mp3`)).equals(PREVIEW_MP3)).toBe(true);
+			}
+
+			expect(nodeJson(run, 'Delete', 0)).toEqual([{ provider: 'buena', voiceId: free, deleted: true }]);
+			const inUse = nodeJson(run, 'In Use');
+			expect(inUse).toHaveLength(1);
+			expect(inUse[0]).toMatchObject({
+				voiceId: busy,
+				error: 'Buena AI: Voice clone is used by active campaigns and cannot be deleted [VOICE_CLONE_IN_USE]',
+			});
+
+			const left = sandbox.log().filter((entry) => entry.method === 'DELETE').map((entry) => [entry.path.split('/').pop(), entry.status]);
+			expect(left).toEqual([
+				[free, 200],
+				[busy, 409],
+			]);
+			expect(sandbox.log().some((entry) => entry.path.endsWith(other))).toBe(false);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'Bland: every operation; a voice that is gone is a 404 item under continue-on-fail',
+		async () => {
+			const support = sandbox.seedVoice('bland', { name: 'Support' });
+
+			const run = await n8n.execute(ids.bland);
+
+			expect(nodeJson(run, 'List')).toEqual([expect.objectContaining({ provider: 'bland', voiceId: support, name: 'Support', status: 'ready' })]);
+			expect(nodeJson(run, 'Rename')).toEqual([expect.objectContaining({ voiceId: support, name: 'New Support' })]);
+			const [speech] = nodeItems(run, 'Speak');
+			expect(speech.json).toMatchObject({ voiceId: support, fileName: 'speech.wav', mimeType: 'audio/wav' });
+			const wav = fs.readFileSync(path.join(spoken, `${support}-speech.wav`));
+			expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
+			expect(wav.length).toBe(speech.json.bytes);
+			expect(nodeJson(run, 'Delete')).toEqual([{ provider: 'bland', voiceId: support, deleted: true }]);
+			expect(nodeJson(run, 'Get Deleted')).toEqual([
+				expect.objectContaining({ error: `Bland AI has no voice "${support}" (voice not found)` }),
+			]);
+			expect(sandbox.log().map((entry) => `${entry.method} ${entry.path.replace('/bland', '')}`)).toEqual([
+				'GET /v1/voices',
+				`GET /v1/voices/${support}`,
+				'POST /v1/voices/check_name_availability',
+				`PATCH /v1/voices/${support}/rename`,
+				`GET /v1/voices/${support}`,
+				'POST /v1/speak',
+				`DELETE /v1/voices/${support}`,
+				`GET /v1/voices/${support}`,
+			]);
+		},
+		EXECUTION_TIMEOUT,
+	);
+});
