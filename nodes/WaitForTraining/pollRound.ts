@@ -20,6 +20,12 @@ export type RoundResult =
 /** Retries within one round; what they do not absorb the next round tries again. */
 const ROUND_MAX_RETRIES = 5;
 
+/**
+ * The round at a voice's deadline still asks once (nothing waits): how long its answer may take.
+ * The schedule never starts a round after the earliest deadline, so this is the only overrun.
+ */
+const LAST_CHECK_TIMEOUT_MS = 5_000;
+
 /** Check Once: one round, no waiting of any kind, no retry. */
 const CHECK_ONCE_POLICY: RetryPolicy = { maxRetries: 0, baseDelayMs: 0, maxBackoffMs: 0, maxWaitMs: 0 };
 
@@ -46,7 +52,7 @@ export async function pollRound(
 					maxWaitMs: Infinity,
 				};
 	const result = await connection.provider
-		.fetchVoiceStates(providerApi(connection, { policy, deadline }), voiceIds)
+		.fetchVoiceStates(providerApi(connection, { policy, deadline, lastChanceMs: LAST_CHECK_TIMEOUT_MS }), voiceIds)
 		.then(
 			(states) => ({ states }),
 			(error: unknown) => ({ error }),

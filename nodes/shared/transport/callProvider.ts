@@ -36,6 +36,11 @@ export interface CallOptions<T> {
 	expected?: string;
 	/** A create whose outcome is unknown: what it made, if it made anything. Asked before any resend. */
 	findCreated?: () => Promise<T | undefined>;
+	/**
+	 * At or past the deadline, the first attempt is still sent with this HTTP timeout (Wait for
+	 * Training checks each voice once more at its deadline); nothing waits. Default 0: not sent.
+	 */
+	lastChanceMs?: number;
 }
 
 /** Asking again can change the answer (for a read; a create is resent only after its lookup). */
@@ -106,7 +111,8 @@ export async function callProvider<T = ApiResponse>(
 			}
 			await connection.wait(delay);
 		}
-		const remaining = deadline - Date.now();
+		let remaining = deadline - Date.now();
+		if (remaining <= 0 && attempt === 0) remaining = options.lastChanceMs ?? 0;
 		let outcome: SendOutcome | undefined;
 		try {
 			if (remaining <= 0) throw timeoutBeforeSendError(connection);

@@ -78,12 +78,16 @@ export function withSettings(connection: ProviderConnection, settings: Connectio
 }
 
 /** Requests for a provider module: reads and checks, safe to repeat, within the connection's deadline. */
-export function providerApi(connection: ProviderConnection, settings: ConnectionSettings = {}): ProviderApi {
+export function providerApi(
+	connection: ProviderConnection,
+	{ lastChanceMs, ...settings }: ConnectionSettings & { lastChanceMs?: number } = {},
+): ProviderApi {
 	const bound = withSettings(connection, settings);
 	return {
 		node: connection.context.getNode(),
 		itemIndex: connection.itemIndex,
-		request: async (request) => (await callProvider(bound, request)) as ApiResponse,
-		requestOptional: async (request) => await callProvider(bound, request, { notFoundIsEmpty: true }),
+		request: async (request) => (await callProvider(bound, request, { lastChanceMs })) as ApiResponse,
+		requestOptional: async (request) =>
+			await callProvider(bound, request, { notFoundIsEmpty: true, lastChanceMs }),
 	};
 }

@@ -69,13 +69,14 @@ describe('Bland error envelope', () => {
 
 describe('create responses', () => {
 	const request = { name: 'Professional Voice', description: '', samples: [], options: {} };
+	// `raw` (the output's `response`) is the provider's record of the voice, not the envelope.
 	it('reads the seed\'s Buena answer', () => {
 		const body = { success: true, data: { voiceId: 'pNInz6obpgDQGcFmaJgB', name: 'Professional Voice', sampleCount: 3 }, message: 'Voice clone created successfully' };
-		expect(buena.parseCreatedVoice(body, request)).toEqual({ voiceId: 'pNInz6obpgDQGcFmaJgB', name: 'Professional Voice', raw: body });
+		expect(buena.parseCreatedVoice(body, request)).toEqual({ voiceId: 'pNInz6obpgDQGcFmaJgB', name: 'Professional Voice', raw: body.data });
 	});
 	it('reads the seed\'s Bland answer', () => {
 		const body = { status: 200, data: { voice_id: '4cc89edf-c4b7-4df8-98c5-f8548fcd7c62', name: 'Blandie' }, errors: null };
-		expect(bland.parseCreatedVoice(body, request)).toMatchObject({ voiceId: '4cc89edf-c4b7-4df8-98c5-f8548fcd7c62', name: 'Blandie' });
+		expect(bland.parseCreatedVoice(body, request)).toEqual({ voiceId: '4cc89edf-c4b7-4df8-98c5-f8548fcd7c62', name: 'Blandie', raw: body.data });
 	});
 	it('does not invent a voice from a 2xx without an id', () => {
 		expect(buena.parseCreatedVoice({ success: true }, request)).toBeUndefined();
