@@ -130,7 +130,9 @@ export async function callProvider<T = ApiResponse>(
 			!idempotent &&
 			(verdict.type !== 'refused' || UNKNOWN_OUTCOME_KINDS.has(verdict.error.kind));
 		if (outcomeUnknown && options.findCreated) {
-			const found = await options.findCreated();
+			const found = await lookUp(connection, options.findCreated, () =>
+				finalError(connection, verdict, attempt + 1, false, options.expected),
+			);
 			if (found !== undefined) return found;
 		}
 
@@ -144,6 +146,26 @@ export async function callProvider<T = ApiResponse>(
 			throw finalError(connection, verdict, attempt + 1, retryable, options.expected);
 		}
 		await connection.wait(delay);
+	}
+}
+
+/**
+ * The lookup after an unknown outcome. When it fails too, the error is the request's own, saying
+ * that whether it took effect is unknown: a voice it made may exist.
+ */
+async function lookUp<T>(
+	connection: ProviderConnection,
+	findCreated: () => Promise<T | undefined>,
+	requestError: () => NodeApiError | NodeOperationError,
+): Promise<T | undefined> {
+	try {
+		return await findCreated();
+	} catch (lookupError) {
+		if (lookupError instanceof ManualExecutionCancelledError) throw lookupError;
+		const error = requestError();
+		const line = `Whether the request took effect is unknown: looking for what it made failed too (${(lookupError as Error).message}). Check the ${connection.provider.displayName} account before running it again.`;
+		error.description = error.description ? `${error.description}\n${line}` : line;
+		throw markRetryable(error, false);
 	}
 }
 

@@ -138,6 +138,19 @@ describe('what a create answers', () => {
 		expect(result.outputs[0][0].json).toMatchObject({ name: 'Found Later', recovered: true });
 	});
 
+	it('an upload whose answer was lost, when the lookup fails too, says the voice may exist', async () => {
+		sandbox.injectFault({ mode: 'status', status: 502, afterBody: true, provider: 'buena', method: 'POST', pathIncludes: '/voice-clones' });
+		// The quota check gets through; every lookup after it fails.
+		sandbox.injectFault({ mode: 'status', status: 503, skip: 1, count: 100, provider: 'buena', method: 'GET' });
+		const result = await runCreate(sandbox, { provider: 'buena', name: 'Unknown', options: { maxRetries: 1 } }, leads(1));
+		const error = result.error as NodeApiError;
+		expect(error.httpCode).toBe('502');
+		expect(error.description).toMatch(
+			/Whether the request took effect is unknown: looking for what it made failed too \(Buena AI: .+\)\. Check the Buena AI account before running it again\.$/,
+		);
+		expect(createRequests(sandbox, 'buena')).toHaveLength(1);
+	});
+
 	it.each(['buena', 'bland'] as const)('%s: `response` is the provider\'s record of the voice, created or recovered', async (provider) => {
 		const created = await runCreate(sandbox, { provider, name: 'Plain' }, leads(1));
 		const plain = created.outputs[0][0].json;
