@@ -161,7 +161,7 @@ async function lookUp<T>(
 	try {
 		return await findCreated();
 	} catch (lookupError) {
-		if (lookupError instanceof ManualExecutionCancelledError) throw lookupError;
+		if (lookupError instanceof ManualExecutionCancelledError) throw new ManualExecutionCancelledError('');
 		const error = requestError();
 		const line = `Whether the request took effect is unknown: looking for what it made failed too (${(lookupError as Error).message}). Check the ${connection.provider.displayName} account before running it again.`;
 		error.description = error.description ? `${error.description}\n${line}` : line;
