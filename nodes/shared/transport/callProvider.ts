@@ -158,15 +158,16 @@ async function lookUp<T>(
 	findCreated: () => Promise<T | undefined>,
 	requestError: () => NodeApiError | NodeOperationError,
 ): Promise<T | undefined> {
-	try {
-		return await findCreated();
-	} catch (lookupError) {
-		if (lookupError instanceof ManualExecutionCancelledError) throw new ManualExecutionCancelledError('');
-		const error = requestError();
-		const line = `Whether the request took effect is unknown: looking for what it made failed too (${(lookupError as Error).message}). Check the ${connection.provider.displayName} account before running it again.`;
-		error.description = error.description ? `${error.description}\n${line}` : line;
-		throw markRetryable(error, false);
-	}
+	const looked = await findCreated().then(
+		(value) => ({ value }),
+		(lookupError: unknown) => ({ lookupError }),
+	);
+	if ('value' in looked) return looked.value;
+	if (looked.lookupError instanceof ManualExecutionCancelledError) throw new ManualExecutionCancelledError('');
+	const error = requestError();
+	const line = `Whether the request took effect is unknown: looking for what it made failed too (${(looked.lookupError as Error).message}). Check the ${connection.provider.displayName} account before running it again.`;
+	error.description = error.description ? `${error.description}\n${line}` : line;
+	throw markRetryable(error, false);
 }
 
 function judge<T>(
