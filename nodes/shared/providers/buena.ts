@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readNumberParameter } from '../execution/numberParameter';
+import { parseNumberValue, readNumberParameter } from '../execution/numberParameter';
 
 import { MEBIBYTE } from '../units';
 import { buenaVoiceCatalog } from './buenaVoices';
@@ -242,15 +242,14 @@ function parseError(response: { statusCode: number; body: unknown }): ProviderEr
 	};
 }
 
+/** A voice setting from 0 to 1, checked like every number of the nodes; unset when empty. */
 function readUnitInterval(settings: IDataObject, key: string, label: string, problems: string[]) {
 	const value = settings[key];
 	if (value === undefined || value === '') return undefined;
-	const number = asNumber(value);
-	if (number === undefined || number < 0 || number > 1) {
-		problems.push(`${label} must be a number from 0 to 1 (got ${JSON.stringify(value)})`);
-		return undefined;
-	}
-	return number;
+	const parsed = parseNumberValue({ path: key, displayName: label, default: 0, min: 0, max: 1 }, value);
+	if (typeof parsed === 'number') return parsed;
+	problems.push(parsed);
+	return undefined;
 }
 
 function settingsJson(settings: IDataObject): string | undefined {
