@@ -42,6 +42,11 @@ interface NodeUnderTest {
 
 const CREATE: NodeUnderTest = { name: 'createVoiceClone', displayName: 'Create Voice Clone', icons: ['voiceClone.svg', 'voiceClone.dark.svg'] };
 const WAIT: NodeUnderTest = { name: 'waitForTraining', displayName: 'Wait for Training', icons: ['waitForTraining.svg', 'waitForTraining.dark.svg'] };
+const TRIGGER: NodeUnderTest = {
+	name: 'voiceCloneTrigger',
+	displayName: 'Voice Clone Trigger',
+	icons: ['voiceCloneTrigger.svg', 'voiceCloneTrigger.dark.svg'],
+};
 
 /** Provider option → credential type display name, and the fields only that provider shows. */
 /**
@@ -149,10 +154,12 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 			iconUrl?: string | { light: string; dark: string };
 		}>;
 		const ours = [
-			...nodeTypes.filter((t) => t.name === `${PACKAGE_NAME}.${CREATE.name}` || t.name === `${PACKAGE_NAME}.${WAIT.name}`),
+			...nodeTypes.filter((t) => [CREATE, WAIT, TRIGGER].some((node) => t.name === `${PACKAGE_NAME}.${node.name}`)),
 			...credentialTypes.filter((t) => t.name === 'buenaApi' || t.name === 'blandApi'),
 		];
-		expect(ours.map((t) => t.name).sort()).toEqual(['blandApi', 'buenaApi', `${PACKAGE_NAME}.${CREATE.name}`, `${PACKAGE_NAME}.${WAIT.name}`].sort());
+		expect(ours.map((t) => t.name).sort()).toEqual(
+			['blandApi', 'buenaApi', ...[CREATE, WAIT, TRIGGER].map((node) => `${PACKAGE_NAME}.${node.name}`)].sort(),
+		);
 		for (const type of ours) {
 			expect(typeof type.iconUrl).toBe('object'); // light and dark variants
 			const urls = type.iconUrl as { light: string; dark: string };
@@ -278,6 +285,38 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 			for (const res of editor.iconResponses) {
 				expect(res).toEqual({ url: res.url, status: 200, contentType: expect.stringMatching(/^image\/svg\+xml/) });
 			}
+		}),
+		STEP_TIMEOUT,
+	);
+
+	test(
+		'Voice Clone Trigger: n8n lists it under "Voice Clone" as one trigger per event; the one picked is set, with Poll Times; the no-training notice only for Bland',
+		// After the canvas screenshot (docs/screenshots/editor-canvas.png), which shows the two action nodes.
+		ui('voice-clone-trigger', async () => {
+			// n8n merges a trigger named "<node>Trigger" with the node "<node>": searching for the
+			// trigger shows "Voice Clone", whose details list "On <event>" triggers built from Events.
+			await editor.searchNodesPanelName('Voice Clone Trigger', 'Voice Clone');
+			// With a trigger already on the canvas, n8n shows the actions first and folds the triggers.
+			const folded = editor.page.getByText(/^Triggers \(\d+\)/).first();
+			const firstTrigger = editor.page.getByText('On training finished', { exact: true }).first();
+			await folded.or(firstTrigger).first().waitFor();
+			if (!(await firstTrigger.isVisible())) await folded.click();
+			const triggers = ['On voice created', 'On training failed', 'On training finished'];
+			for (const name of triggers) await shown(editor.page.getByText(name, { exact: true }).first(), `the trigger "${name}" under Voice Clone`);
+			await editor.addFromNodesPanel(editor.page.getByText('On training finished', { exact: true }).first());
+
+			// n8n adds Poll Times to every polling node; Events holds the picked event.
+			await shown(editor.parameterLabel('Poll Times'), 'field "Poll Times"');
+			await shown(editor.parameterLabel('Events'), 'field "Events"');
+			await shown(editor.parameters.getByText('Training Finished', { exact: true }), 'the picked event "Training Finished"');
+			const notice = editor.parameters.getByText(/voices can be used as soon as they are created/);
+			await editor.chooseCredential(STORED_BUENA);
+			await notShown(notice, 'the no-training notice for Buena AI');
+			await editor.chooseCredential(blandCredential);
+			await shown(notice, 'the no-training notice for Bland AI');
+			await editor.screenshot(editor.parameters, shots('voice-clone-trigger'));
+			await editor.closeNodeDetails();
+			expectLoaded(await editor.ourIcons(editor.canvasNode(TRIGGER.displayName)), TRIGGER.icons[0]);
 		}),
 		STEP_TIMEOUT,
 	);

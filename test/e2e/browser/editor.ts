@@ -143,6 +143,19 @@ export class EditorPage {
 	}
 
 	/**
+	 * Opens the nodes panel, types `query` and clicks the result whose name is `name`, whatever
+	 * kind of item n8n renders it as (a node, or a node merged with its trigger).
+	 */
+	async searchNodesPanelName(query: string, name: string): Promise<void> {
+		const search = this.page.getByTestId('node-creator-search-bar');
+		if (!(await search.isVisible())) await this.page.getByTestId('node-creator-plus-button').click();
+		await search.fill(query);
+		const item = this.page.getByTestId('node-creator-item-name').getByText(name, { exact: true }).first();
+		await item.waitFor();
+		await item.click();
+	}
+
+	/**
 	 * Adds the node found with searchNodesPanel to the canvas and waits for its parameters panel.
 	 * The 2.x editor first shows a community node's details with an "Add to workflow" button;
 	 * the 1.x editor adds it at once.
