@@ -34,7 +34,7 @@ export const voiceCloneTriggerProperties: INodeProperties[] = [
 				name: 'Voice Created',
 				value: 'created',
 				description:
-					'A voice appeared in the account: made in the provider\'s dashboard, by another workflow, or by this one',
+					'A voice appeared in the account: made in the provider\'s dashboard, by another workflow, or by this one. A workflow started by this event that creates voices starts itself again: narrow it with Name Contains.',
 			},
 			{
 				name: 'Training Failed',
