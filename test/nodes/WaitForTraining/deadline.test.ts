@@ -2,13 +2,28 @@
  * Issue 10: no wait outlives the node's deadline (finding 1), Check Once is one round (7), one
  * table of transient statuses (5), and bad numbers are refused before anything is sent (2).
  */
+import { readdirSync, readlinkSync } from 'node:fs';
+
 import type { NodeApiError } from 'n8n-workflow';
 
 import { runNode } from '../../helpers/n8nRunner';
 import { makeWav } from '../../helpers/wav';
 import { CreateVoiceClone } from '../../../nodes/CreateVoiceClone/CreateVoiceClone.node';
 import type { Sandbox } from '../../sandbox';
-import { itemsFor, listCalls, runWait, startWaitSandbox } from './helpers';
+import { itemsFor, listCalls, runWait, sleep, startWaitSandbox } from './helpers';
+
+/** Files of the runner's binary store (filesystem mode) this process still holds open. */
+function openBinaryStoreFiles(): string[] {
+	return readdirSync('/proc/self/fd')
+		.map((fd) => {
+			try {
+				return readlinkSync(`/proc/self/fd/${fd}`);
+			} catch {
+				return '';
+			}
+		})
+		.filter((target) => target.includes('n8n-runner-binary-'));
+}
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -105,7 +120,7 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		expect(sandbox.log()).toEqual([]);
 	}, 20_000);
 
-	it('a cancel during the pacer\'s wait ends the upload at once, before its body is built: nothing sent', async () => {
+	it('a cancel during the pacer\'s wait ends the upload at once, before its body is built: nothing sent, no file left open', async () => {
 		// One request per 3 s: the quota check uses it, so the upload waits in the pacer, where the
 		// execution is cancelled. The body (which opens the files lazily) is only built once the
 		// pacer lets the request through.
@@ -121,6 +136,10 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		expect(result.status).toBe('canceled');
 		expect(result.durationMs).toBeLessThan(2_000);
 		expect(sandbox.log().map((entry) => entry.method)).toEqual(['GET']);
+		// No file of n8n's binary store is left open (before: the samples were opened before the
+		// pacer's wait, and a cancel there left their streams open).
+		await sleep(200);
+		expect(openBinaryStoreFiles()).toEqual([]);
 	}, 20_000);
 
 	it('waits for the pacer when the window resets within the timeout', async () => {
