@@ -192,6 +192,20 @@ describe('Buena AI', () => {
 		expect(wrongKey.nodeStaticData()).toEqual(before);
 	});
 
+	test('Events given as one value instead of a list (an expression, an older editor) works the same', async () => {
+		const poller = trigger({ events: 'ready' });
+		expect(await poller.poll()).toBeNull();
+		const voice = sandbox.seedVoice('buena', { name: 'Single', status: 'processing' });
+		expect(await poller.poll()).toBeNull();
+		sandbox.markReady(voice);
+		expect(events(await poller.poll())).toEqual(['ready:Single']);
+	});
+
+	test('an unknown event is an error naming it and the parameter, before any request', async () => {
+		await expect(trigger({ events: ['ready', 'trained'] }).poll()).rejects.toThrow('Unknown event "trained" in Events');
+		expect(requests('buena')).toHaveLength(0);
+	});
+
 	test('no event chosen is an error naming the parameter, before any request', async () => {
 		await expect(trigger({ events: [] }).poll()).rejects.toThrow('No event chosen in Events');
 		expect(requests('buena')).toHaveLength(0);
