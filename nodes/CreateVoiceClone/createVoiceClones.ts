@@ -57,6 +57,21 @@ function accountFullError(
 	);
 }
 
+function accountFilledByRunError(
+	context: IExecuteFunctions,
+	provider: VoiceProvider,
+	request: CloneRequest,
+	batch: CloneBatch,
+	itemIndex: number,
+) {
+	return quotaExceededError(
+		context.getNode(),
+		`"${request.name}" was not created: an earlier item of this run found the ${provider.displayName} account full (${batch.quotaError?.message})`,
+		itemIndex,
+		'No audio was uploaded. Delete voices you no longer need or upgrade the plan, then run the remaining items again.',
+	);
+}
+
 /**
  * Asks the API what it knows before the upload, and settles the name conflict and the account's
  * limit. The limit counts this run's uploads still under way (each may add a voice the listing does
@@ -80,6 +95,7 @@ async function checkAccount(
 			if (settings.ifNameExists === 'useExisting' && existing.voiceId) return { reuse: existing };
 			throw nameTakenError(context, provider, request, existing, itemIndex);
 		}
+		if (batch.quotaError) throw accountFilledByRunError(context, provider, request, batch, itemIndex);
 		const account = preflight.account;
 		if (!account) return { preflight };
 		const voiceCount = account.voiceCount + batch.createdNotIn(preflight.existingVoiceIds);
@@ -135,14 +151,8 @@ async function createClone(
 	if (job.invalid || !job.settings) throw job.invalid;
 	const { settings } = job;
 	const request = await prepareCloneRequest(context, provider, job.itemIndexes, settings.providerOptions);
-	if (batch.quotaError) {
-		throw quotaExceededError(
-			context.getNode(),
-			`"${request.name}" was not created: an earlier item of this run found the ${provider.displayName} account full (${batch.quotaError.message})`,
-			first,
-			'No audio was uploaded. Delete voices you no longer need or upgrade the plan, then run the remaining items again.',
-		);
-	}
+	// Once the account is full nothing more is tried, except finding a voice to reuse.
+	if (batch.quotaError && settings.ifNameExists !== 'useExisting') throw accountFilledByRunError(context, provider, request, batch, first);
 	return await batch.withName(request.name, async () => {
 		// The clock starts once no sibling of the same name is under way.
 		const deadline = Date.now() + settings.timeoutMs;

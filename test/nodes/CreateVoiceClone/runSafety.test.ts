@@ -46,6 +46,21 @@ describe('the quota check counts the uploads of its own batch', () => {
 		expect(uploads.map((entry) => entry.status)).not.toContain(429);
 	});
 
+	it('a voice to reuse is still found after an earlier item found the account full', async () => {
+		for (let index = 1; index < 6; index++) sandbox.seedVoice('buena', { name: `Lead ${index}` });
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'buena', name: '={{ $json.name }}', ifNameExists: 'useExisting', options: { concurrency: 1 } },
+			leads(3),
+			{ continueOnFail: true },
+		);
+		const [first, second, third] = result.outputs[0].map((item) => item.json);
+		expect(first.error).toBe('Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 0" was not created');
+		expect(second).toMatchObject({ name: 'Lead 1', reused: true });
+		expect(third).toMatchObject({ name: 'Lead 2', reused: true });
+		expect(createRequests(sandbox, 'buena')).toEqual([]);
+	});
+
 	it('a voice reused by name does not count against the limit', async () => {
 		for (let index = 0; index < 5; index++) sandbox.seedVoice('buena', { name: `Lead ${index}` });
 		const result = await runCreate(
