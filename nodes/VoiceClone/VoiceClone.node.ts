@@ -13,7 +13,12 @@ import {
 	providerProperty,
 } from '../shared/providers/nodeDescription';
 import { searchVoices } from '../shared/voices/searchVoices';
-import { operationProperties, operationProperty } from './actions/operations';
+import { OPERATIONS, operationProperties, operationProperty } from './actions/operations';
+
+/** The selected operation's name, for the subtitle ("Buena AI: Get Many"). */
+const operationNameExpression = `${JSON.stringify(
+	Object.fromEntries(Object.values(OPERATIONS).map((operation) => [operation.value, operation.name])),
+)}[$parameter["operation"]]`;
 import { router } from './actions/router';
 
 export class VoiceClone implements INodeType {
@@ -23,7 +28,7 @@ export class VoiceClone implements INodeType {
 		icon: { light: 'file:voiceClones.svg', dark: 'file:voiceClones.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: `={{ ${providerNameExpression} + ": " + $parameter["operation"] }}`,
+		subtitle: `={{ ${providerNameExpression} + ": " + ${operationNameExpression} }}`,
 		description: `List, get, rename, delete and hear cloned voices, with ${providerNamesText()}`,
 		defaults: { name: 'Voice Clone' },
 		usableAsTool: true,

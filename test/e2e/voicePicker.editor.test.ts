@@ -138,6 +138,7 @@ describe.each(N8N_VERSIONS)('n8n %s editor: Voice Clone and its voice picker', (
 			await editor.page.goto(`/workflow/${workflowId}`);
 			const node = editor.canvasNode('Voice Clone');
 			await node.first().waitFor();
+			await shown(node.getByText('Buena AI: Get', { exact: true }).first(), 'the subtitle "Buena AI: Get" (provider and operation)');
 			await node.first().dblclick();
 			await editor.parameters.waitFor();
 			const locator = editor.parameters.getByTestId('resource-locator-voiceId');
