@@ -93,6 +93,24 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		expect(sandbox.log()).toEqual([]);
 	}, 20_000);
 
+	it('items with a longer timeout wait for the reset while one whose timeout comes first fails at once', async () => {
+		sandbox.configure({ rateLimit: { limit: 1, windowMs: 4_000 } });
+		const credentials = freshKey();
+		const voiceId = sandbox.seedVoice('buena', { name: 'Ready', key: currentKey });
+		await useUpWindow(credentials, voiceId, 1);
+		const result = await runWait(
+			sandbox,
+			{ timeout: '={{ $json.minutes }}' },
+			[{ json: { voiceId, minutes: 0.02 } }, { json: { voiceId, minutes: 0.5 } }],
+			{ credentials, continueOnFail: true },
+		);
+		const [short, long] = result.outputs[0].map((item) => item.json);
+		expect(String(short.error)).toMatch(/^Buena AI: not sent, the key's limit of 1 requests per 4 s is used up until /);
+		expect(long).toMatchObject({ voiceId, status: 'ready' });
+		expect(long.error).toBeUndefined();
+		expect(result.durationMs).toBeLessThan(6_000);
+	}, 20_000);
+
 	it('Check Once never waits for the pacer either', async () => {
 		sandbox.configure({ rateLimit: { limit: 1, windowMs: 60_000 } });
 		const credentials = freshKey();
