@@ -56,7 +56,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 		name: 'description',
 		type: 'string',
 		default: '',
-		description: 'What the voice is for; Bland AI also uses it as a hint for tone and style',
+		description: 'What the voice is for; some providers also use it as a hint for tone and style',
 	},
 	{
 		displayName: 'Input Binary Fields',
