@@ -35,7 +35,7 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0.1, maxValue: 3600, numberPrecision: 1 },
 		default: 10,
 		description:
-			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together, with one list request per round however many there are. When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
+			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together: one request per round, however many there are. When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
 		displayOptions: { show: { checkOnce: [false] } },
 	},
 	{
