@@ -104,6 +104,10 @@ export async function callProvider<T = ApiResponse>(
 	/** Waits `ms` if that ends before the deadline and within maxWaitMs; else says it cannot. */
 	const mayWait = (ms: number) => ms <= policy.maxWaitMs && Date.now() + ms <= deadline;
 
+	// DELETE is idempotent: a 404 after an attempt that may have taken effect means that one did it.
+	const deletes = typeof request !== 'function' && request.method === 'DELETE';
+	let earlierMayHaveActed = false;
+
 	for (let attempt = 0; ; attempt++) {
 		for (let delay = pacer.reserve(); delay > 0; delay = pacer.reserve()) {
 			if (!mayWait(delay)) {
@@ -125,6 +129,11 @@ export async function callProvider<T = ApiResponse>(
 		if (verdict.type === 'noAnswer' && verdict.failure.reason === 'cancelled') {
 			throw new ManualExecutionCancelledError('');
 		}
+		if (deletes && earlierMayHaveActed && verdict.type === 'refused' && verdict.error.kind === 'notFound') {
+			return undefined;
+		}
+		earlierMayHaveActed ||=
+			verdict.type === 'noAnswer' || (verdict.type === 'refused' && UNKNOWN_OUTCOME_KINDS.has(verdict.error.kind));
 
 		const outcomeUnknown =
 			!idempotent &&

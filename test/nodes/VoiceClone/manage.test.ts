@@ -152,6 +152,18 @@ describe('Voice Clone: Delete', () => {
 		expect(after.outputs[0]).toEqual([]);
 	});
 
+	it.each(['buena', 'bland'] as const)(
+		'%s: a delete whose answer was lost and whose retry finds nothing is done, not an error',
+		async (provider) => {
+			const voiceId = sandbox.seedVoice(provider, { name: 'Gone' });
+			sandbox.injectFault({ mode: 'status', status: 503, afterBody: true, provider, method: 'DELETE' });
+			const result = await runVoiceClone(sandbox, { provider, operation: 'delete', voiceId: byId(voiceId) });
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => item.json)).toEqual([{ provider, voiceId, deleted: true }]);
+			expect(sandbox.log().filter((entry) => entry.method === 'DELETE').map((entry) => entry.status)).toEqual([503, 404]);
+		},
+	);
+
 	it('Buena: a voice used by campaigns is a 409 that says so and how many; the voice stays', async () => {
 		const voiceId = sandbox.seedVoice('buena', { name: 'Busy', activeCampaigns: 2 });
 		const result = await runVoiceClone(sandbox, { operation: 'delete', voiceId: byId(voiceId) });
