@@ -4,12 +4,7 @@
  * the node's current parameters (with defaults), `getCredentials` and
  * `helpers.httpRequestWithAuthentication` through our credential types' real `authenticate`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { ExternalSecretsProxy, InstanceSettings, LoadOptionsContext } from 'n8n-core';
+import { ExternalSecretsProxy, LoadOptionsContext } from 'n8n-core';
 import {
 	ApplicationError,
 	NodeHelpers,
@@ -24,54 +19,8 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
+import { ensureCoreInstance } from './n8nCoreInstance';
 import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
-
-interface DiContainer {
-	set<T>(type: abstract new (...args: never[]) => T, instance: T): void;
-}
-interface SilentLogger {
-	error(message: string): void;
-	warn(message: string): void;
-	info(message: string): void;
-	debug(message: string): void;
-	scoped(scopes: unknown): SilentLogger;
-}
-// n8n-core reads its services from its own @n8n/di container (see n8nRunner.ts for why).
-const coreRequire = createRequire(require.resolve('n8n-core'));
-const { Container } = coreRequire('@n8n/di') as { Container: DiContainer };
-const { Logger } = coreRequire('@n8n/backend-common') as { Logger: abstract new (...args: never[]) => SilentLogger };
-const silentLogger: SilentLogger = {
-	error: () => undefined,
-	warn: () => undefined,
-	info: () => undefined,
-	debug: () => undefined,
-	scoped: () => silentLogger,
-};
-
-let instanceDir: string | undefined;
-function ensureInstance(): void {
-	if (instanceDir) return;
-	instanceDir = mkdtempSync(path.join(tmpdir(), 'n8n-list-search-'));
-	Container.set(Logger, silentLogger);
-	Container.set(
-		InstanceSettings,
-		new InstanceSettings(
-			{
-				n8nFolder: path.join(instanceDir, '.n8n'),
-				userHome: instanceDir,
-				encryptionKey: 'n8n-list-search-test-key',
-				enforceSettingsFilePermissions: false,
-			} as unknown as ConstructorParameters<typeof InstanceSettings>[0],
-			silentLogger as unknown as ConstructorParameters<typeof InstanceSettings>[1],
-		),
-	);
-}
-if (typeof afterAll === 'function') {
-	afterAll(() => {
-		if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
-		instanceDir = undefined;
-	});
-}
 
 export interface ListSearchOptions {
 	nodeType: INodeType;
@@ -87,7 +36,7 @@ export interface ListSearchOptions {
 }
 
 export async function listSearch(options: ListSearchOptions): Promise<INodeListSearchResult> {
-	ensureInstance();
+	ensureCoreInstance('list-search');
 	const typeName = `n8n-nodes-voice-clone.${options.nodeType.description.name}`;
 	const type = options.nodeType;
 	const nodeTypes: INodeTypes = {

@@ -10,12 +10,7 @@
  * What it does not do: the cron schedule and the database. The e2e tests cover those in a real
  * `n8n start` (test/e2e/trigger.e2e.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { ExternalSecretsProxy, InstanceSettings, PollContext } from 'n8n-core';
+import { ExternalSecretsProxy, PollContext } from 'n8n-core';
 import {
 	ApplicationError,
 	NodeHelpers,
@@ -31,62 +26,8 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { ensureCoreInstance } from './n8nCoreInstance';
 import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
-
-interface DiContainer {
-	get<T>(type: abstract new (...args: never[]) => T): T;
-	set<T>(type: abstract new (...args: never[]) => T, instance: T): void;
-}
-interface SilentLogger {
-	error(message: string): void;
-	warn(message: string): void;
-	info(message: string): void;
-	debug(message: string): void;
-	scoped(scopes: unknown): SilentLogger;
-}
-// n8n-core reads its services from its own @n8n/di container (see n8nRunner.ts for why).
-const coreRequire = createRequire(require.resolve('n8n-core'));
-const { Container } = coreRequire('@n8n/di') as { Container: DiContainer };
-const { Logger } = coreRequire('@n8n/backend-common') as { Logger: abstract new (...args: never[]) => SilentLogger };
-
-const silentLogger: SilentLogger = {
-	error: () => undefined,
-	warn: () => undefined,
-	info: () => undefined,
-	debug: () => undefined,
-	scoped: () => silentLogger,
-};
-
-let instanceDir: string | undefined;
-
-/** A logger and InstanceSettings on a temp folder, as n8n's start-up would set them up. */
-function ensureInstance(): void {
-	if (instanceDir) return;
-	instanceDir = mkdtempSync(path.join(tmpdir(), 'n8n-poller-instance-'));
-	Container.set(Logger, silentLogger);
-	const settings = new InstanceSettings(
-		{
-			n8nFolder: path.join(instanceDir, '.n8n'),
-			userHome: instanceDir,
-			encryptionKey: 'n8n-poller-test-encryption-key',
-			enforceSettingsFilePermissions: false,
-		} as unknown as ConstructorParameters<typeof InstanceSettings>[0],
-		silentLogger as unknown as ConstructorParameters<typeof InstanceSettings>[1],
-	);
-	Container.set(InstanceSettings, settings);
-	// PollContext's scheduling helpers create the ScheduledTaskManager, whose constructor starts
-	// a logging setInterval: unref it so jest can exit.
-	const { ScheduledTaskManager } = coreRequire('./execution-engine/scheduled-task-manager') as {
-		ScheduledTaskManager: abstract new (...args: never[]) => { logInterval?: NodeJS.Timeout };
-	};
-	Container.get(ScheduledTaskManager).logInterval?.unref();
-}
-
-function disposeInstance(): void {
-	if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
-	instanceDir = undefined;
-}
-if (typeof afterAll === 'function') afterAll(disposeInstance);
 
 const PACKAGE_NODE_PREFIX = 'n8n-nodes-voice-clone';
 
@@ -128,7 +69,7 @@ export class Poller {
 	private readonly additionalData: IWorkflowExecuteAdditionalData;
 
 	constructor(options: PollerOptions) {
-		ensureInstance();
+		ensureCoreInstance('poller');
 		const typeName = `${PACKAGE_NODE_PREFIX}.${options.nodeType.description.name}`;
 		this.node = {
 			id: 'poller-node',
