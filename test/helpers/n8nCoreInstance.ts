@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { InstanceSettings } from 'n8n-core';
+import { ExternalSecretsProxy, InstanceSettings } from 'n8n-core';
+import { ApplicationError, type ICredentialsHelper, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 interface DiContainer {
 	get<T>(type: abstract new (...args: never[]) => T): T;
@@ -23,11 +24,19 @@ interface SilentLogger {
 	scoped(scopes: unknown): SilentLogger;
 }
 
+/*
+ * n8n-core looks up its services in the `Container` of *its own* `@n8n/di`. The package's
+ * top-level node_modules/@n8n/di is another version (pulled in by @n8n/node-cli), with another
+ * Container, so importing '@n8n/di' here would configure a container n8n-core never reads. Both
+ * the container and the Logger class (the DI token) are therefore taken from where n8n-core
+ * resolves them.
+ */
 const coreRequire = createRequire(require.resolve('n8n-core'));
-const { Container } = coreRequire('@n8n/di') as { Container: DiContainer };
+export const { Container: coreContainer } = coreRequire('@n8n/di') as { Container: DiContainer };
+const Container = coreContainer;
 const { Logger } = coreRequire('@n8n/backend-common') as { Logger: abstract new (...args: never[]) => SilentLogger };
 
-const silentLogger: SilentLogger = {
+export const silentLogger: SilentLogger = {
 	error: () => undefined,
 	warn: () => undefined,
 	info: () => undefined,
@@ -37,18 +46,25 @@ const silentLogger: SilentLogger = {
 
 /**
  * Services whose constructors start an interval: every context gets the SSH tunnel helpers
- * (SSHClientsManager, a 60 s cleanup) and a poll context the scheduling helpers
+ * (SSHClientsManager, a 60 s cleanup), a poll context also the scheduling helpers
  * (ScheduledTaskManager, a logging interval). Unref'd, not stopped: they still work meanwhile.
+ * The scheduler is created only where it is used: creating it elsewhere delays jest's exit.
  */
-const TIMER_SERVICES: Array<[module: string, service: string, timer: string]> = [
-	['./execution-engine/ssh-clients-manager', 'SSHClientsManager', 'cleanupTimer'],
-	['./execution-engine/scheduled-task-manager', 'ScheduledTaskManager', 'logInterval'],
-];
+type TimerService = [module: string, service: string, timer: string];
+const SSH_TIMER: TimerService = ['./execution-engine/ssh-clients-manager', 'SSHClientsManager', 'cleanupTimer'];
+const SCHEDULER_TIMER: TimerService = ['./execution-engine/scheduled-task-manager', 'ScheduledTaskManager', 'logInterval'];
 
 let instanceDir: string | undefined;
 
-/** Sets the instance up once per test file; removed after the file's tests. */
-export function ensureCoreInstance(name: string): void {
+/**
+ * Sets the instance up once per test file (jest loads this module afresh for each) or process:
+ *  - Logger: a silent one (the real one would build winston transports from env config);
+ *  - InstanceSettings: real, but on a temp n8n folder with a fixed encryption key, so nothing is
+ *    read from or written to ~/.n8n. Node contexts read it; the Cipher (credentials) uses its key.
+ * ErrorReporter, GlobalConfig, Cipher, ExecutionContextService are left to the container: they
+ * construct from env defaults without side effects.
+ */
+export function ensureCoreInstance(name: string, { scheduling = false } = {}): void {
 	if (instanceDir) return;
 	instanceDir = mkdtempSync(path.join(tmpdir(), `n8n-${name}-`));
 	Container.set(Logger, silentLogger);
@@ -64,16 +80,48 @@ export function ensureCoreInstance(name: string): void {
 			silentLogger as unknown as ConstructorParameters<typeof InstanceSettings>[1],
 		),
 	);
-	for (const [modulePath, serviceName, timerName] of TIMER_SERVICES) {
+	for (const [modulePath, serviceName, timerName] of scheduling ? [SSH_TIMER, SCHEDULER_TIMER] : [SSH_TIMER]) {
 		const service = (coreRequire(modulePath) as Record<string, abstract new (...args: never[]) => unknown>)[serviceName];
 		const timer = (Container.get(service) as Record<string, NodeJS.Timeout | undefined>)[timerName];
 		timer?.unref();
 	}
 }
 
-if (typeof afterAll === 'function') {
-	afterAll(() => {
-		if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
-		instanceDir = undefined;
-	});
+/** Removes the temp n8n folder; a later `ensureCoreInstance` sets everything up again. */
+export function disposeCoreInstance(): void {
+	if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
+	instanceDir = undefined;
+}
+// jest's sandboxed `process` never emits 'exit': there, after each test file.
+if (typeof afterAll === 'function') afterAll(disposeCoreInstance);
+else process.once('exit', disposeCoreInstance);
+
+/** What n8n's server hands every node context, for a context run in-process by `who`. */
+export function testAdditionalData(
+	credentialsHelper: ICredentialsHelper,
+	who: string,
+): IWorkflowExecuteAdditionalData {
+	const unavailable = (what: string) => async () => {
+		throw new ApplicationError(`${what} is not available in the test ${who}`);
+	};
+	return {
+		credentialsHelper,
+		executionId: undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		userId: `${who}-user`,
+		variables: {},
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		executeWorkflow: unavailable('executeWorkflow'),
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: unavailable('Task runners (Code node)'),
+		setExecutionStatus: () => undefined,
+		sendDataToUI: () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
 }

@@ -4,7 +4,7 @@
  * the node's current parameters (with defaults), `getCredentials` and
  * `helpers.httpRequestWithAuthentication` through our credential types' real `authenticate`.
  */
-import { ExternalSecretsProxy, LoadOptionsContext } from 'n8n-core';
+import { LoadOptionsContext } from 'n8n-core';
 import {
 	ApplicationError,
 	NodeHelpers,
@@ -16,10 +16,9 @@ import {
 	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
-	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { ensureCoreInstance } from './n8nCoreInstance';
+import { ensureCoreInstance, testAdditionalData } from './n8nCoreInstance';
 import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
 
 export interface ListSearchOptions {
@@ -56,21 +55,10 @@ export async function listSearch(options: ListSearchOptions): Promise<INodeListS
 		),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
-	const additionalData = {
-		credentialsHelper: new RunnerCredentialsHelper(
-			new RunnerCredentialTypes(loadPackageCredentialTypes()),
-			structuredClone(options.credentials),
-		),
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		userId: 'list-search-user',
-		variables: {},
-		externalSecretsProxy: new ExternalSecretsProxy(),
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = testAdditionalData(
+		new RunnerCredentialsHelper(new RunnerCredentialTypes(loadPackageCredentialTypes()), structuredClone(options.credentials)),
+		'list search',
+	);
 	const workflowNode = workflow.getNode(node.name) as INode;
 	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, `parameters.${options.parameterName}`);
 	const method = type.methods?.listSearch?.[options.method];

@@ -10,7 +10,7 @@
  * What it does not do: the cron schedule and the database. The e2e tests cover those in a real
  * `n8n start` (test/e2e/trigger.e2e.test.ts).
  */
-import { ExternalSecretsProxy, PollContext } from 'n8n-core';
+import { PollContext } from 'n8n-core';
 import {
 	ApplicationError,
 	NodeHelpers,
@@ -26,7 +26,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { ensureCoreInstance } from './n8nCoreInstance';
+import { ensureCoreInstance, testAdditionalData } from './n8nCoreInstance';
 import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
 
 const PACKAGE_NODE_PREFIX = 'n8n-nodes-voice-clone';
@@ -69,7 +69,7 @@ export class Poller {
 	private readonly additionalData: IWorkflowExecuteAdditionalData;
 
 	constructor(options: PollerOptions) {
-		ensureCoreInstance('poller');
+		ensureCoreInstance('poller', { scheduling: true });
 		const typeName = `${PACKAGE_NODE_PREFIX}.${options.nodeType.description.name}`;
 		this.node = {
 			id: 'poller-node',
@@ -99,30 +99,7 @@ export class Poller {
 			new RunnerCredentialTypes(loadPackageCredentialTypes()),
 			structuredClone(options.credentials),
 		);
-		this.additionalData = {
-			credentialsHelper,
-			executionId: undefined,
-			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			userId: 'poller-user',
-			variables: {},
-			externalSecretsProxy: new ExternalSecretsProxy(),
-			executeWorkflow: async () => {
-				throw new ApplicationError('executeWorkflow is not available in the test poller');
-			},
-			getRunExecutionData: async () => undefined,
-			logAiEvent: () => undefined,
-			startRunnerTask: async () => {
-				throw new ApplicationError('Task runners are not available in the test poller');
-			},
-			setExecutionStatus: () => undefined,
-			sendDataToUI: () => undefined,
-		} as unknown as IWorkflowExecuteAdditionalData;
+		this.additionalData = testAdditionalData(credentialsHelper, 'poller');
 	}
 
 	/**

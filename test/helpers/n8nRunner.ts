@@ -17,7 +17,6 @@
  * n8n-core and each run installs its own (mode and storage dir), so two runs must not overlap.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,8 +25,6 @@ import {
 	BinaryDataService,
 	ErrorReporter,
 	ExecutionLifecycleHooks,
-	ExternalSecretsProxy,
-	InstanceSettings,
 	WorkflowExecute,
 	type BinaryDataConfig,
 } from 'n8n-core';
@@ -63,6 +60,7 @@ import {
 	RunnerCredentialsHelper,
 	loadPackageCredentialTypes,
 } from './n8nCredentials';
+import { coreContainer as Container, ensureCoreInstance, silentLogger, testAdditionalData } from './n8nCoreInstance';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -159,95 +157,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	return await run;
 }
 
-// ---------------------------------------------------------------------------------------------
-// n8n-core's DI container
-// ---------------------------------------------------------------------------------------------
-
-/*
- * n8n-core looks up its services in the `Container` of *its own* `@n8n/di`. The package's
- * top-level node_modules/@n8n/di is another version (pulled in by @n8n/node-cli), with another
- * Container, so importing '@n8n/di' here would configure a container n8n-core never reads. Both
- * the container and the Logger class (the DI token) are therefore taken from where n8n-core
- * resolves them.
- */
-interface DiContainer {
-	get<T>(type: abstract new (...args: never[]) => T): T;
-	set<T>(type: abstract new (...args: never[]) => T, instance: T): void;
-}
-/** n8n-core's own `Container` (see above); exported for tests that need another service. */
-interface SilentLogger {
-	error(message: string): void;
-	warn(message: string): void;
-	info(message: string): void;
-	debug(message: string): void;
-	scoped(scopes: unknown): SilentLogger;
-}
-const coreRequire = createRequire(require.resolve('n8n-core'));
-export const { Container: n8nCoreContainer } = coreRequire('@n8n/di') as { Container: DiContainer };
-const Container = n8nCoreContainer;
-const { Logger } = coreRequire('@n8n/backend-common') as {
-	Logger: abstract new (...args: never[]) => SilentLogger;
-};
-
 let queue: Promise<unknown> = Promise.resolve();
-let instanceReady = false;
-let instanceDir: string | undefined;
-
-/**
- * Removes the temp n8n folder. Registered with jest's afterAll when this module is loaded by a
- * test file (jest loads it afresh per file; its sandboxed `process` never emits 'exit'), and on
- * process exit otherwise. A later runNode() sets everything up again.
- */
-export function disposeN8nRunner(): void {
-	if (instanceDir) rmSync(instanceDir, { recursive: true, force: true });
-	instanceDir = undefined;
-	instanceReady = false;
-}
-if (typeof afterAll === 'function') afterAll(disposeN8nRunner);
-else process.once('exit', disposeN8nRunner);
-
-const silentLogger: SilentLogger = {
-	error: () => undefined,
-	warn: () => undefined,
-	info: () => undefined,
-	debug: () => undefined,
-	scoped: () => silentLogger,
-};
-
-/**
- * What n8n's start-up would set up, once per process:
- *  - Logger: a silent one (the real one would build winston transports from env config);
- *  - InstanceSettings: real, but on a temp n8n folder with a fixed encryption key, so nothing is
- *    read from or written to ~/.n8n (the real constructor loads or creates `<n8nFolder>/config`).
- *    NodeExecutionContext reads it in its constructor; the Cipher (credentials) uses its key.
- * ErrorReporter, GlobalConfig, Cipher, ExecutionContextService are left to the container: they
- * construct from env defaults without side effects.
- */
-function ensureInstance(): void {
-	if (instanceReady) return;
-	instanceDir = mkdtempSync(path.join(tmpdir(), 'n8n-runner-instance-'));
-	const root = instanceDir;
-	Container.set(Logger, silentLogger);
-	const instanceSettingsConfig = {
-		n8nFolder: path.join(root, '.n8n'),
-		userHome: root,
-		encryptionKey: 'n8n-runner-test-encryption-key',
-		enforceSettingsFilePermissions: false,
-	};
-	const instanceSettings = new InstanceSettings(
-		instanceSettingsConfig as unknown as ConstructorParameters<typeof InstanceSettings>[0],
-		silentLogger as unknown as ConstructorParameters<typeof InstanceSettings>[1],
-	);
-	Container.set(InstanceSettings, instanceSettings);
-	// Every ExecuteContext gets the SSH tunnel helpers, which instantiate SSHClientsManager; its
-	// constructor starts a 60 s cleanup setInterval that keeps the process (jest) from exiting.
-	// Unref it rather than stop it: SSH cleanup still works while the process is alive.
-	const { SSHClientsManager } = coreRequire('./execution-engine/ssh-clients-manager') as {
-		SSHClientsManager: abstract new (...args: never[]) => { cleanupTimer?: NodeJS.Timeout };
-	};
-	Container.get(SSHClientsManager).cleanupTimer?.unref();
-	instanceReady = true;
-}
 
 /**
  * A real BinaryDataService for one run, as n8n's start-up initialises it: the filesystem manager
@@ -403,7 +313,7 @@ function defaultNodeName(nodeType: INodeType | IVersionedNodeType): string {
 // ---------------------------------------------------------------------------------------------
 
 async function runNodeNow(options: RunNodeOptions): Promise<RunNodeResult> {
-	ensureInstance();
+	ensureCoreInstance('runner');
 	const storageDir = mkdtempSync(path.join(tmpdir(), 'n8n-runner-binary-'));
 	try {
 		const binaryDataService = await installBinaryDataService(
@@ -504,29 +414,9 @@ async function execute(
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 
 	const additionalData: IWorkflowExecuteAdditionalData = {
-		credentialsHelper,
+		...testAdditionalData(credentialsHelper, 'runner'),
 		hooks,
 		executionId,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		userId: 'runner-user',
-		variables: {},
-		externalSecretsProxy: new ExternalSecretsProxy(),
-		executeWorkflow: async () => {
-			throw new ApplicationError('executeWorkflow is not available in the test runner');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => undefined,
-		startRunnerTask: async () => {
-			throw new ApplicationError('Task runners (Code node) are not available in the test runner');
-		},
-		setExecutionStatus: () => undefined,
-		sendDataToUI: () => undefined,
 	};
 
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
