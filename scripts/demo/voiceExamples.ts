@@ -12,14 +12,12 @@ import type { N8nRestClient } from '../../test/e2e/harness/credentialTest';
 import { majorOf, nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
 import type { Sandbox } from '../../test/sandbox';
 import {
-	activateWorkflow,
 	executionRun,
 	executionsOf,
-	fastestPollTimes,
 	runItems,
 	startWithOwner,
 } from '../../test/e2e/support/activeWorkflow';
-import { exampleWorkflow, type LinkedInStub } from '../../test/e2e/support/examples';
+import { exampleWorkflow, importTriggeredOutreach, type LinkedInStub } from '../../test/e2e/support/examples';
 
 const step = (text: string) => console.log(`▸ ${text}`);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,17 +50,7 @@ async function previewsOf(n8n: N8n, client: N8nRestClient, workflowId: string): 
 
 /** Part 1: triggers instead of a long wait. Returns whether every lead got its message and preview. */
 async function runTriggeredOutreach(n8n: N8n, sandbox: Sandbox, linkedIn: LinkedInStub, samplesDir: string): Promise<boolean> {
-	const pollTimes = fastestPollTimes(n8n.version, 2, 40);
-	const [clone, send, hear] = await n8n.importWorkflows([
-		exampleWorkflow('linkedin-outreach-clone', { settings: { samplesDir } }),
-		exampleWorkflow('linkedin-outreach-send', {
-			settings: { buenaApiUrl: linkedIn.baseUrl },
-			parameters: { 'Voice Clone Trigger': { pollTimes } },
-		}),
-		exampleWorkflow('hear-it-first', { parameters: { 'Voice Clone Trigger': { pollTimes } } }),
-	]);
-	await activateWorkflow(n8n, send.id);
-	await activateWorkflow(n8n, hear.id);
+	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 40 });
 	const every = majorOf(n8n.version) >= 2 ? 'once a minute, the shortest n8n 2.x allows' : 'every 2 s';
 	step(`Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check ${every})…`);
 	let server: N8nServer | undefined;

@@ -15,14 +15,12 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeJson } from './harness/n8n';
 import { N8N_VERSIONS } from './harness/versions';
 import {
-	activateWorkflow,
 	executionRun,
 	executionsOf,
-	fastestPollTimes,
 	runItems,
 	startWithOwner,
 } from './support/activeWorkflow';
-import { copySampleAudio, exampleWorkflow, sandboxCredentials, startLinkedInStub, type LinkedInStub } from './support/examples';
+import { copySampleAudio, exampleWorkflow, importTriggeredOutreach, sandboxCredentials, startLinkedInStub, type LinkedInStub } from './support/examples';
 import { EXECUTION_TIMEOUT, SETUP_TIMEOUT } from './support/workflows';
 
 let sandbox: Sandbox;
@@ -108,17 +106,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 			sandbox.seedVoice('buena', { name: 'Existing Voice' });
 			const samplesDir = path.join(n8n.filesDir, 'voice-samples');
 			copySampleAudio(samplesDir);
-			const pollTimes = fastestPollTimes(version, 2, 45);
-			const [clone, send, hear] = await n8n.importWorkflows([
-				exampleWorkflow('linkedin-outreach-clone', { settings: { samplesDir } }),
-				exampleWorkflow('linkedin-outreach-send', {
-					settings: { buenaApiUrl: linkedIn.baseUrl },
-					parameters: { 'Voice Clone Trigger': { pollTimes } },
-				}),
-				exampleWorkflow('hear-it-first', { parameters: { 'Voice Clone Trigger': { pollTimes } } }),
-			]);
-			await activateWorkflow(n8n, send.id);
-			await activateWorkflow(n8n, hear.id);
+			const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 45 });
 			const { server, client } = await startWithOwner(n8n);
 			const listCalls = () => sandbox.log().filter((entry) => entry.method === 'GET' && entry.path.endsWith('/voice-clones')).length;
 			// Both triggers' activation polls: they note "Existing Voice" and stay silent.

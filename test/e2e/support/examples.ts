@@ -8,8 +8,9 @@ import * as http from 'http';
 import * as path from 'path';
 
 import type { Sandbox } from '../../sandbox';
-import type { CredentialInput, WorkflowInput } from '../harness/n8n';
+import type { CredentialInput, N8n, WorkflowInput } from '../harness/n8n';
 import { REPO_ROOT } from '../harness/versions';
+import { activateWorkflow, fastestPollTimes } from './activeWorkflow';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 export const SAMPLE_AUDIO_DIR = path.join(EXAMPLES_DIR, 'audio');
@@ -101,6 +102,29 @@ export function exampleWorkflow(name: ExampleName, patch: ExamplePatch = {}): Ex
 		Object.assign(findNode(workflow, nodeName), props);
 	}
 	return workflow;
+}
+
+/**
+ * The outreach driven by the trigger: imports "linkedin-outreach-clone" (run by hand) and
+ * activates "linkedin-outreach-send" and "hear-it-first", whose triggers poll as often as this n8n
+ * allows, the first poll `firstPollInSeconds` from now.
+ */
+export async function importTriggeredOutreach(
+	n8n: N8n,
+	options: { samplesDir: string; linkedInUrl: string; firstPollInSeconds: number },
+): Promise<{ clone: { id: string }; send: { id: string }; hear: { id: string } }> {
+	const pollTimes = fastestPollTimes(n8n.version, 2, options.firstPollInSeconds);
+	const [clone, send, hear] = await n8n.importWorkflows([
+		exampleWorkflow('linkedin-outreach-clone', { settings: { samplesDir: options.samplesDir } }),
+		exampleWorkflow('linkedin-outreach-send', {
+			settings: { buenaApiUrl: options.linkedInUrl },
+			parameters: { 'Voice Clone Trigger': { pollTimes } },
+		}),
+		exampleWorkflow('hear-it-first', { parameters: { 'Voice Clone Trigger': { pollTimes } } }),
+	]);
+	await activateWorkflow(n8n, send.id);
+	await activateWorkflow(n8n, hear.id);
+	return { clone, send, hear };
 }
 
 /** Copies the sample recordings into `dir` (created); returns the file names copied. */
