@@ -1,20 +1,70 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
 import { classifyNetworkFailure } from '../../../../nodes/shared/transport/networkFailure';
+import { installN8n } from '../../../e2e/harness/installN8n';
+import { N8N_VERSIONS } from '../../../e2e/harness/versions';
+import { realAxiosFailure, type AxiosLike, type FailureKind } from '../../../helpers/realNetworkFailures';
 
-const wrapped = (code: string, message: string) => {
-	const cause = Object.assign(new Error(message), { code });
-	// n8n wraps the axios error in a NodeApiError whose own message is n8n's wording.
-	return Object.assign(new Error('The connection was aborted, perhaps the server is offline'), { cause });
-};
+interface N8nErrorModule {
+	NodeApiError: new (node: object, error: object) => Error;
+}
 
-describe('classifyNetworkFailure', () => {
+const REPO_DIR = path.resolve(__dirname, '..', '..', '..', '..');
+
+const node = { id: '1', name: 'Wait for Training', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/**
+ * The axios and n8n-workflow of one n8n. n8n's request helper wraps every axios failure in
+ * `new NodeApiError(node, error)`; what survives of the error's code differs between versions
+ * (1.x drops the cause and rewords the message), so each is tested with its own classes.
+ */
+function n8nModules(from: string): { axios: AxiosLike; n8nWorkflow: N8nErrorModule } {
+	const requireFromCore = createRequire(require.resolve('n8n-core', { paths: [from] }));
+	return {
+		axios: requireFromCore('axios') as AxiosLike,
+		n8nWorkflow: requireFromCore('n8n-workflow') as N8nErrorModule,
+	};
+}
+
+const expectations: Array<[FailureKind, string, string | undefined]> = [
+	['timeout', 'timeout', 'ECONNABORTED'],
+	['reset', 'reset', 'ECONNRESET'],
+	['refused', 'network', 'ECONNREFUSED'],
+	['cancelled', 'cancelled', 'ERR_CANCELED'],
+];
+
+function describeClassification(label: string, modulesFrom: () => Promise<string>) {
+	describe(`classifyNetworkFailure with the request helper of ${label}`, () => {
+		let modules: ReturnType<typeof n8nModules>;
+		beforeAll(async () => {
+			modules = n8nModules(await modulesFrom());
+		}, 900_000);
+
+		it.each(expectations)('a real %s, as n8n throws it, is a %s (%s)', async (kind, reason, code) => {
+			const axiosError = await realAxiosFailure(modules.axios, kind);
+			const thrown = new modules.n8nWorkflow.NodeApiError(node, axiosError);
+			expect(classifyNetworkFailure(thrown, false)).toMatchObject({ reason, code });
+		});
+
+		it('calls any failure after the execution was cancelled a cancellation', async () => {
+			const thrown = new modules.n8nWorkflow.NodeApiError(node, await realAxiosFailure(modules.axios, 'reset'));
+			expect(classifyNetworkFailure(thrown, true).reason).toBe('cancelled');
+		});
+	});
+}
+
+describeClassification('the devDependencies (n8n-core, n8n-workflow)', async () => REPO_DIR);
+for (const version of N8N_VERSIONS) {
+	describeClassification(`n8n ${version}`, async () => path.join((await installN8n(version)).dir, 'node_modules', 'n8n'));
+}
+
+describe('classifyNetworkFailure without a code', () => {
 	it.each([
-		['an axios timeout worded "aborted" by n8n', wrapped('ECONNABORTED', 'timeout of 1000ms exceeded'), false, 'timeout'],
-		['a reset', wrapped('ECONNRESET', 'socket hang up'), false, 'reset'],
-		['a refused connection', wrapped('ECONNREFUSED', 'connect ECONNREFUSED'), false, 'network'],
-		['a cancelled request', wrapped('ERR_CANCELED', 'canceled'), false, 'cancelled'],
-		['anything once the execution is cancelled', wrapped('ECONNRESET', 'socket hang up'), true, 'cancelled'],
-		['a bare "socket hang up"', new Error('socket hang up'), false, 'reset'],
-	])('%s', (_label, error, cancelled, reason) => {
-		expect(classifyNetworkFailure(error, cancelled).reason).toBe(reason);
+		['socket hang up', 'reset'],
+		['timeout of 1000ms exceeded', 'timeout'],
+		['getaddrinfo failed', 'network'],
+	])('reads "%s" as a %s', (message, reason) => {
+		expect(classifyNetworkFailure(new Error(message), false).reason).toBe(reason);
 	});
 });
