@@ -62,11 +62,14 @@ export function networkApiError(
 	attempts: number,
 ): NodeApiError {
 	const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-	return new NodeApiError(node, { message: failure.message, code: failure.code ?? null } as JsonObject, {
+	// Not as `code`: NodeApiError would replace the message with n8n's generic words for that code.
+	const error = new NodeApiError(node, { message: failure.message } as JsonObject, {
 		message: `${providerName}: ${failure.message}${tries}`,
 		description: failure.code ? `Network error code: ${failure.code}` : undefined,
 		itemIndex,
 	});
+	if (failure.code) error.context.networkErrorCode = failure.code;
+	return error;
 }
 
 /** Marks whether asking again later may succeed (a poll round goes on; a create does not). */
