@@ -37,8 +37,9 @@ export interface CallOptions<T> {
 	/** A create whose outcome is unknown: what it made, if it made anything. Asked before any resend. */
 	findCreated?: () => Promise<T | undefined>;
 	/**
-	 * At or past the deadline, the first attempt is still sent with this HTTP timeout (Wait for
-	 * Training checks each voice once more at its deadline); nothing waits. Default 0: not sent.
+	 * The first attempt's HTTP timeout when less time than this is left, even none (Wait for
+	 * Training checks each voice once more at its deadline); nothing waits. Default 0: at or past
+	 * the deadline nothing is sent, and an attempt gets only the time left.
 	 */
 	lastChanceMs?: number;
 }
@@ -50,6 +51,11 @@ const UNKNOWN_OUTCOME_KINDS = new Set<ProviderErrorKind>(['transient', 'server']
 
 /** The HTTP timeout of a read (a request given as an ApiRequest without its own), cut to the deadline. */
 const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * A retry is sent only if at least this much time is left for it after its wait. With less it
+ * would mostly time out, and that timeout would replace the provider's own answer as the error.
+ */
+const MIN_RETRY_ATTEMPT_MS = 250;
 /** The longest timeout a timer can hold (2^31 − 1 ms); also what "no deadline" comes to. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -103,10 +109,13 @@ export async function callProvider<T = ApiResponse>(
 
 	/** Waits `ms` if that ends before the deadline and within maxWaitMs; else says it cannot. */
 	const mayWait = (ms: number) => ms <= policy.maxWaitMs && Date.now() + ms <= deadline;
+	const mayRetryAfter = (ms: number) => mayWait(ms) && deadline - (Date.now() + ms) >= MIN_RETRY_ATTEMPT_MS;
 
 	// DELETE is idempotent: a 404 after an attempt that may have taken effect means that one did it.
 	const deletes = typeof request !== 'function' && request.method === 'DELETE';
 	let earlierMayHaveActed = false;
+	/** Why the previous attempt failed: what a retry left too little time by a late timer reports. */
+	let previousError: NodeApiError | NodeOperationError | undefined;
 
 	for (let attempt = 0; ; attempt++) {
 		for (let delay = pacer.reserve(); delay > 0; delay = pacer.reserve()) {
@@ -116,9 +125,10 @@ export async function callProvider<T = ApiResponse>(
 			await connection.wait(delay);
 		}
 		let remaining = deadline - Date.now();
-		if (remaining <= 0 && attempt === 0) remaining = options.lastChanceMs ?? 0;
+		if (attempt === 0) remaining = Math.max(remaining, options.lastChanceMs ?? 0);
 		let outcome: SendOutcome | undefined;
 		try {
+			if (previousError && remaining < MIN_RETRY_ATTEMPT_MS) throw previousError;
 			if (remaining <= 0) throw timeoutBeforeSendError(connection);
 			outcome = await attemptOnce(Math.min(MAX_TIMEOUT_MS, remaining));
 		} finally {
@@ -151,8 +161,9 @@ export async function callProvider<T = ApiResponse>(
 		if (!idempotent && error?.kind === 'server') retryable = false;
 		const response = verdict.type === 'noAnswer' ? undefined : verdict.response;
 		const delay = retryDelayMs(attempt, policy, response, error?.retryAfterMs);
-		if (verdict.type === 'incomplete' || !retryable || attempt >= policy.maxRetries || !mayWait(delay)) {
-			throw finalError(connection, verdict, attempt + 1, retryable, options.expected);
+		previousError = finalError(connection, verdict, attempt + 1, retryable, options.expected);
+		if (verdict.type === 'incomplete' || !retryable || attempt >= policy.maxRetries || !mayRetryAfter(delay)) {
+			throw previousError;
 		}
 		await connection.wait(delay);
 	}

@@ -272,6 +272,17 @@ describe('Wait for Training, Buena AI', () => {
 		expect(listCalls(sandbox).length).toBeGreaterThan(3);
 	});
 
+	it('names the network failure of a provider that drops every connection, in its own words', async () => {
+		const voiceId = processing();
+		sandbox.injectFault({ mode: 'reset', provider: 'buena', count: 1_000 });
+		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
+		const [item] = result.outputs[0];
+		expect(item.json.error).toMatch(
+			new RegExp(`^Voice "${voiceId}" was not ready after waiting 1\\.\\d s \\(timeout 1\\.2 s; no status received; the last check failed: Buena AI: The connection was closed before the server answered( \\(\\d+ attempts\\))?\\)$`),
+		);
+		expect(listCalls(sandbox).length).toBeGreaterThan(3);
+	});
+
 	it('fails at once on an answer that retrying cannot change (401)', async () => {
 		const voiceId = processing();
 		const result = await runWait(sandbox, { timeout: 1 }, itemsFor([voiceId, voiceId]), {
