@@ -1,5 +1,6 @@
 import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
+import { readNumberParameter, type NumberParameter } from '../../shared/execution/numberParameter';
 import { PROVIDERS } from '../../shared/providers';
 import type { VoiceStatus } from '../../shared/providers/types';
 import { showFor } from './show';
@@ -8,6 +9,16 @@ import type { VoiceOperation } from './types';
 const STATUSES: VoiceStatus[] = ['processing', 'ready', 'failed'];
 /** Providers whose voices have more than one state: only they get a status filter. */
 const PROVIDERS_WITH_STATES = PROVIDERS.filter((provider) => provider.voiceStatuses.length > 1).map((provider) => provider.id);
+
+/** How many voices Get Many returns when Return All is off. */
+const LIMIT: NumberParameter = {
+	path: 'limit',
+	displayName: 'Limit',
+	default: 50,
+	min: 1,
+	max: Number.POSITIVE_INFINITY,
+	integer: true,
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -69,17 +80,7 @@ export const getAll: VoiceOperation = {
 
 	async execute({ context, provider, api, itemIndex }) {
 		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		let limit: number | undefined;
-		if (!returnAll) {
-			const raw = context.getNodeParameter('limit', itemIndex, 50) as unknown;
-			limit = typeof raw === 'number' ? raw : Number.NaN;
-			if (!Number.isInteger(limit) || limit < 1) {
-				throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1 (got ${JSON.stringify(raw)})`, {
-					itemIndex,
-					description: `Item ${itemIndex}: fix the Limit option, or turn on Return All. Nothing was sent.`,
-				});
-			}
-		}
+		const limit = returnAll ? undefined : readNumberParameter(context, LIMIT, itemIndex);
 		const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const status = filters.status === undefined || filters.status === '' ? undefined : String(filters.status);
 		if (status !== undefined && !STATUSES.includes(status as VoiceStatus)) {
