@@ -2,9 +2,10 @@
 # Makes sure the programs outside npm that a task needs are installed, and installs the missing
 # ones from Debian's packages when it can. Silent and instant when everything is there.
 #
-#   scripts/ensure-system-deps.sh [test] [bench] [fixtures]   (default: test)
+#   scripts/ensure-system-deps.sh [test] [n8n] [bench] [fixtures]   (default: test)
 #
 #   test      ffmpeg, ffprobe (sandbox and audio tests), Chromium (the editor test)
+#   n8n       python3, make, g++ (installing a pinned n8n compiles its sqlite3; the harness asks)
 #   bench     curl (bench:upload's peer)
 #   fixtures  ffmpeg, sox, espeak-ng (npm run fixtures:audio, scripts/make-sample-audio.sh)
 #
@@ -22,10 +23,11 @@ tools=()
 for group in "${groups[@]}"; do
 	case "$group" in
 		test) tools+=(ffmpeg ffprobe chromium) ;;
+		n8n) tools+=(python3 make g++) ;;
 		bench) tools+=(curl) ;;
 		fixtures) tools+=(ffmpeg sox espeak-ng) ;;
 		*)
-			echo "ensure-system-deps: unknown group '$group' (test, bench, fixtures)" >&2
+			echo "ensure-system-deps: unknown group '$group' (test, n8n, bench, fixtures)" >&2
 			exit 2
 			;;
 	esac
@@ -37,6 +39,9 @@ package_of() {
 		ffmpeg | ffprobe) echo ffmpeg ;;
 		chromium) echo chromium ;;
 		curl) echo curl ;;
+		python3) echo python3 ;;
+		make) echo make ;;
+		g++) echo g++ ;;
 		sox) echo sox ;;
 		espeak-ng) echo espeak-ng ;;
 	esac

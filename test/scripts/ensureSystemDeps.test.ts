@@ -52,7 +52,7 @@ function machine(opts: { have: string[]; uid: number; apt: 'ok' | 'fails' | 'abs
 				'case "$*" in *install*) for p in "$@"; do case "$p" in',
 				`  ffmpeg) printf '#!/bin/sh\\n' > ${bin}/ffmpeg; printf '#!/bin/sh\\n' > ${bin}/ffprobe; /bin/chmod +x ${bin}/ffmpeg ${bin}/ffprobe;;`,
 				`  chromium) printf '#!/bin/sh\\n' > ${chromium}; /bin/chmod +x ${chromium};;`,
-				`  curl|sox|espeak-ng) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p;;`,
+				`  curl|sox|espeak-ng|python3|make|g++) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p;;`,
 				'esac; done;; esac',
 			].join('\n'),
 		);
@@ -92,6 +92,14 @@ it('as root, runs apt-get update once, then installs only the missing packages n
 	expect(first.out).toMatch(/installed ffmpeg chromium espeak-ng in \d+ s/);
 	// Now everything is there: silent, and apt-get is not called again.
 	expect(run(m, 'test', 'fixtures')).toEqual({ status: 0, out: '', apt: first.apt });
+});
+
+it('n8n: the compiler toolchain that building n8n\'s sqlite3 needs', () => {
+	const m = machine({ have: ['make'], uid: 0, apt: 'ok' });
+	const first = run(m, 'n8n');
+	expect(first.status).toBe(0);
+	expect(first.apt[1]).toBe('noninteractive -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3 g++');
+	expect(run(m, 'n8n')).toEqual({ status: 0, out: '', apt: first.apt });
 });
 
 it('as root, stops with the command when apt-get fails', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { cleanEnv, runChecked, withLock } from './util';
-import { N8N_CACHE_DIR, NODE_VERSION, NPM_OVERRIDES } from './versions';
+import { N8N_CACHE_DIR, NODE_VERSION, NPM_OVERRIDES, REPO_ROOT } from './versions';
 
 /** A ready n8n install in the cache. */
 export interface N8nInstall {
@@ -103,6 +103,9 @@ async function doInstall(version: string, log: (line: string) => void): Promise<
 	return withLock(`${info.dir}.lock`, async () => {
 		if (isN8nInstalled(version)) return info;
 		const started = Date.now();
+		// sqlite3 is compiled against Node 24's headers below: python3, make and g++ must be there
+		// (installed from Debian's packages when run as root; else it stops with the command).
+		await runChecked(path.join(REPO_ROOT, 'scripts', 'ensure-system-deps.sh'), ['n8n'], { cwd: REPO_ROOT, timeoutMs: 20 * 60_000 });
 		fs.mkdirSync(info.dir, { recursive: true });
 		fs.rmSync(path.join(info.dir, MARKER), { force: true });
 		fs.writeFileSync(path.join(info.dir, 'package.json'), harnessPackageJson(version));
