@@ -10,7 +10,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ExternalSecretsProxy, InstanceSettings } from 'n8n-core';
-import { ApplicationError, type ICredentialsHelper, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import {
+	ApplicationError,
+	NodeHelpers,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type ICredentialsHelper,
+	type IDataObject,
+	type INode,
+	type INodeCredentials,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+import { PACKAGE_NAME } from '../e2e/harness/versions';
+import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
 
 interface DiContainer {
 	get<T>(type: abstract new (...args: never[]) => T): T;
@@ -124,4 +141,82 @@ export function testAdditionalData(
 		setExecutionStatus: () => undefined,
 		sendDataToUI: () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** The node types a test workflow knows, by full type name (`<package>.<name>`). */
+export class TestNodeTypes implements INodeTypes {
+	constructor(
+		private readonly types: Record<string, INodeType | IVersionedNodeType>,
+		private readonly who: string,
+	) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new ApplicationError(`Unknown node type "${nodeType}" in the test ${this.who}`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+/** The type name n8n gives one of our node types: the package name as prefix. */
+export function packageNodeTypeName(nodeType: INodeType | IVersionedNodeType): string {
+	return `${PACKAGE_NAME}.${nodeType.description.name}`;
+}
+
+/** The node's reference to each credential type: id `id(type)`, name `<type> (test)`. */
+export function nodeCredentials(types: string[], id: (type: string) => string): INodeCredentials {
+	return Object.fromEntries(types.map((type) => [type, { id: id(type), name: `${type} (test)` }]));
+}
+
+/** A credentials helper with the package's credential types (and `extraTypes`) holding `credentials`. */
+export function testCredentialsHelper(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	extraTypes: ICredentialType[] = [],
+): RunnerCredentialsHelper {
+	return new RunnerCredentialsHelper(
+		new RunnerCredentialTypes([...loadPackageCredentialTypes(), ...extraTypes]),
+		structuredClone(credentials),
+	);
+}
+
+export interface SingleNodeOptions {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	/** Credential data by credential type name; the node references each as `cred-<type>`. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Credential id the node references instead of `cred-<type>`. */
+	credentialId?: string;
+}
+
+/**
+ * One of our node types alone in a workflow, for a context run in-process by `who`: the node
+ * (default name, version 1), the node types that know it, and what n8n hands its context.
+ */
+export function singleNodeSetup(
+	who: string,
+	options: SingleNodeOptions,
+): { node: INode; nodeTypes: TestNodeTypes; additionalData: IWorkflowExecuteAdditionalData } {
+	const type = options.nodeType;
+	const typeName = packageNodeTypeName(type);
+	const node: INode = {
+		id: `${who.replace(/ /g, '-')}-node`,
+		name: type.description.defaults.name ?? type.description.displayName,
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: structuredClone(options.parameters),
+		credentials: nodeCredentials(Object.keys(options.credentials), (t) => options.credentialId ?? `cred-${t}`),
+	};
+	return {
+		node,
+		nodeTypes: new TestNodeTypes({ [typeName]: type }, who),
+		additionalData: testAdditionalData(testCredentialsHelper(options.credentials), who),
+	};
 }

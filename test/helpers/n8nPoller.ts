@@ -13,53 +13,19 @@
 import { PollContext } from 'n8n-core';
 import {
 	ApplicationError,
-	NodeHelpers,
 	Workflow,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
-	type INodeParameters,
-	type INodeType,
-	type INodeTypes,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { ensureCoreInstance, testAdditionalData } from './n8nCoreInstance';
-import { RunnerCredentialTypes, RunnerCredentialsHelper, loadPackageCredentialTypes } from './n8nCredentials';
+import { ensureCoreInstance, singleNodeSetup, type SingleNodeOptions } from './n8nCoreInstance';
 
-const PACKAGE_NODE_PREFIX = 'n8n-nodes-voice-clone';
-
-class SingleNodeTypes implements INodeTypes {
-	constructor(
-		private readonly name: string,
-		private readonly type: INodeType,
-	) {}
-
-	getByName(nodeType: string): INodeType {
-		if (nodeType !== this.name) throw new ApplicationError(`Unknown node type "${nodeType}" in the test poller`);
-		return this.type;
-	}
-
-	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
-	}
-
-	getKnownTypes(): IDataObject {
-		return {};
-	}
-}
-
-export interface PollerOptions {
-	nodeType: INodeType;
-	parameters: INodeParameters;
-	/** Credential data by credential type name; the node references each as `cred-<type>`. */
-	credentials: Record<string, ICredentialDataDecryptedObject>;
+export interface PollerOptions extends SingleNodeOptions {
 	/** The workflow's static data at the start, as n8n would load it from the database. */
 	staticData?: IDataObject;
-	/** Credential id the node references (default `cred-<type>`). */
-	credentialId?: string;
 }
 
 /** One active workflow with the trigger in it; each `poll()` is one tick of n8n's schedule. */
@@ -70,36 +36,19 @@ export class Poller {
 
 	constructor(options: PollerOptions) {
 		ensureCoreInstance('poller', { scheduling: true });
-		const typeName = `${PACKAGE_NODE_PREFIX}.${options.nodeType.description.name}`;
-		this.node = {
-			id: 'poller-node',
-			name: options.nodeType.description.defaults.name ?? options.nodeType.description.displayName,
-			type: typeName,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: structuredClone(options.parameters),
-			credentials: Object.fromEntries(
-				Object.keys(options.credentials).map((type) => [
-					type,
-					{ id: options.credentialId ?? `cred-${type}`, name: `${type} (test)` },
-				]),
-			),
-		};
+		const { node, nodeTypes, additionalData } = singleNodeSetup('poller', options);
+		this.node = node;
 		this.workflow = new Workflow({
 			id: 'poller-workflow',
 			name: 'poller',
 			nodes: [this.node],
 			connections: {},
-			nodeTypes: new SingleNodeTypes(typeName, options.nodeType),
+			nodeTypes,
 			staticData: structuredClone(options.staticData ?? {}),
 			settings: { executionOrder: 'v1' },
 			active: true,
 		});
-		const credentialsHelper = new RunnerCredentialsHelper(
-			new RunnerCredentialTypes(loadPackageCredentialTypes()),
-			structuredClone(options.credentials),
-		);
-		this.additionalData = testAdditionalData(credentialsHelper, 'poller');
+		this.additionalData = additionalData;
 	}
 
 	/**

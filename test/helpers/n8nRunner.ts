@@ -31,7 +31,6 @@ import {
 import {
 	ApplicationError,
 	NodeConnectionTypes,
-	NodeHelpers,
 	Workflow,
 	createRunExecutionData,
 	type IBinaryData,
@@ -44,7 +43,6 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypes,
 	type IPairedItemData,
 	type IRun,
 	type IRunExecutionData,
@@ -55,12 +53,17 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { PACKAGE_NAME } from '../e2e/harness/versions';
 import {
-	RunnerCredentialTypes,
-	RunnerCredentialsHelper,
-	loadPackageCredentialTypes,
-} from './n8nCredentials';
-import { coreContainer as Container, ensureCoreInstance, silentLogger, testAdditionalData } from './n8nCoreInstance';
+	coreContainer as Container,
+	TestNodeTypes,
+	ensureCoreInstance,
+	nodeCredentials,
+	packageNodeTypeName,
+	silentLogger,
+	testAdditionalData,
+	testCredentialsHelper,
+} from './n8nCoreInstance';
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -189,26 +192,7 @@ async function installBinaryDataService(
 // Node types
 // ---------------------------------------------------------------------------------------------
 
-const PACKAGE_NODE_PREFIX = 'n8n-nodes-voice-clone';
-const INPUT_NODE_TYPE = `${PACKAGE_NODE_PREFIX}-test.runnerInput`;
-
-class RunnerNodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
-
-	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		const type = this.types[nodeType];
-		if (!type) throw new ApplicationError(`Unknown node type "${nodeType}" in the test runner`);
-		return type;
-	}
-
-	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
-	}
-
-	getKnownTypes(): IDataObject {
-		return {};
-	}
-}
+const INPUT_NODE_TYPE = `${PACKAGE_NAME}-test.runnerInput`;
 
 function isRawBinary(value: IBinaryData | RawBinaryInput): value is RawBinaryInput {
 	return Buffer.isBuffer(value.data);
@@ -337,20 +321,16 @@ async function execute(
 	const mode = options.mode ?? 'manual';
 
 	let thrown: Error | undefined;
-	const nodeTypeName = `${PACKAGE_NODE_PREFIX}.${options.nodeType.description.name}`;
-	const nodeTypes = new RunnerNodeTypes({
-		[INPUT_NODE_TYPE]: createInputNodeType(options.input ?? [{ json: {} }]),
-		[nodeTypeName]: captureErrors(options.nodeType, (error) => (thrown = error)),
-	});
-
-	const credentialTypes = new RunnerCredentialTypes([
-		...loadPackageCredentialTypes(),
-		...(options.credentialTypes ?? []),
-	]);
-	const credentialsHelper = new RunnerCredentialsHelper(
-		credentialTypes,
-		structuredClone(options.credentials ?? {}),
+	const nodeTypeName = packageNodeTypeName(options.nodeType);
+	const nodeTypes = new TestNodeTypes(
+		{
+			[INPUT_NODE_TYPE]: createInputNodeType(options.input ?? [{ json: {} }]),
+			[nodeTypeName]: captureErrors(options.nodeType, (error) => (thrown = error)),
+		},
+		'runner',
 	);
+
+	const credentialsHelper = testCredentialsHelper(options.credentials ?? {}, options.credentialTypes);
 
 	let nodeName = options.nodeName ?? defaultNodeName(options.nodeType);
 	if (nodeName === INPUT_NODE_NAME) nodeName = `${nodeName} (under test)`;
@@ -376,9 +356,7 @@ async function execute(
 	if (options.onError !== undefined) node.onError = options.onError;
 	const credentialNames = Object.keys(options.credentials ?? {});
 	if (credentialNames.length > 0) {
-		node.credentials = Object.fromEntries(
-			credentialNames.map((type) => [type, { id: `runner-${type}`, name: `${type} (test)` }]),
-		);
+		node.credentials = nodeCredentials(credentialNames, (type) => `runner-${type}`);
 	}
 
 	const connections = {
