@@ -9,7 +9,8 @@ import { createRequire } from 'module';
 import * as path from 'path';
 
 import { N8nRestClient } from '../../test/e2e/harness/credentialTest';
-import { freePort, majorOf, N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
+import { freePort, N8n, type ExecutionRun, type N8nServer, type WorkflowInput } from '../../test/e2e/harness/n8n';
+import { activateWorkflow } from '../../test/e2e/support/activeWorkflow';
 import { Inspector } from './inspector';
 
 export interface BenchN8n {
@@ -101,11 +102,8 @@ export async function startBenchN8n(opts: {
 		const workflowIds = new Map<string, string>();
 		for (const [i, w] of withIds.entries()) {
 			workflowIds.set(opts.workflows[i].webhookPath, w.id);
-			// Production webhooks are registered for published (active) workflows at start-up;
-			// 1.x has no `publish:workflow`, it activates with `update:workflow --active=true`.
-			await n8n.runChecked(
-				majorOf(opts.version) < 2 ? ['update:workflow', `--id=${w.id}`, '--active=true'] : ['publish:workflow', `--id=${w.id}`],
-			);
+			// Production webhooks are registered for published (active) workflows at start-up.
+			await activateWorkflow(n8n, w.id);
 		}
 		opts.log('starting n8n…');
 		// The inspector listens (nobody attached costs nothing) so the bench can collect garbage
