@@ -12,6 +12,7 @@
 import * as path from 'path';
 
 import { onStop } from '../test/helpers/onStop';
+import { sandboxBuenaVoices } from '../test/helpers/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import { N8nRestClient, TEST_OWNER } from '../test/e2e/harness/credentialTest';
 import { installN8n } from '../test/e2e/harness/installN8n';
@@ -81,24 +82,6 @@ function progressLine() {
 	};
 }
 
-interface BuenaClone {
-	voiceId: string;
-	name: string;
-	status?: string;
-	training_progress?: number;
-}
-
-/** Asks the sandbox (as the demo key) how training is going, the way the node does. */
-async function buenaClones(sandbox: Sandbox): Promise<BuenaClone[]> {
-	const res = await fetch(`${sandbox.buenaBaseUrl}/voice-clones?limit=100`, {
-		headers: { 'x-api-key': sandbox.keys.buena },
-		signal: AbortSignal.timeout(2000),
-	});
-	if (!res.ok) return [];
-	const body = (await res.json()) as { data?: BuenaClone[] };
-	return body.data ?? [];
-}
-
 /** Runs `n8n execute` while a progress line follows the Buena trainings in the sandbox. */
 async function executeWithProgress(n8n: N8n, sandbox: Sandbox, workflowId: string, label: string): Promise<ExecuteResult> {
 	const line = progressLine();
@@ -106,7 +89,7 @@ async function executeWithProgress(n8n: N8n, sandbox: Sandbox, workflowId: strin
 	let finished = false;
 	const execution = n8n.executeRaw(workflowId).finally(() => (finished = true));
 	while (!finished) {
-		const clones = await buenaClones(sandbox).catch(() => []);
+		const clones = await sandboxBuenaVoices(sandbox, { signal: AbortSignal.timeout(2000) }).catch(() => []);
 		const uploads = sandbox.log().filter((e) => e.method === 'POST' && e.path.endsWith('/voice-clones') && e.status === 201).length;
 		if (!clones.length) {
 			line.update(`${label}: starting n8n, reading recordings… ${uploads ? `${uploads} uploaded ` : ''}(${elapsed(since)})`);

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
+import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { makeWav } from '../helpers/wav';
 import { disposeAll, N8n, nodeItems } from './harness/n8n';
 import { N8N_VERSIONS } from './harness/versions';
@@ -32,11 +33,6 @@ afterAll(async () => {
 	await disposeAll();
 	await sandbox?.close();
 });
-
-async function buenaVoices(): Promise<Array<{ voiceId: string; name: string }>> {
-	const response = await fetch(`${sandbox.buenaBaseUrl}/voice-clones?limit=100`, { headers: { 'x-api-key': sandbox.keys.buena } });
-	return ((await response.json()) as { data: Array<{ voiceId: string; name: string }> }).data;
-}
 
 describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice', (version) => {
 	let n8n: N8n;
@@ -88,7 +84,7 @@ describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice',
 			expect(uploads.map((entry) => entry.status)).not.toContain(429);
 			const refusedName = String(refused[0].error).match(/"(lead-\w)"/)?.[1];
 			expect(uploads.map((entry) => fieldValue(entry, 'name'))).not.toContain(refusedName);
-			expect(await buenaVoices()).toHaveLength(5);
+			expect(await sandboxBuenaVoices(sandbox)).toHaveLength(5);
 		},
 		EXECUTION_TIMEOUT,
 	);
@@ -112,7 +108,7 @@ describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice',
 				),
 			);
 			const items = nodeItems(run, 'Create Voice Clone').map((item) => item.json);
-			const voices = await buenaVoices();
+			const voices = await sandboxBuenaVoices(sandbox);
 			expect(voices.map((voice) => voice.name)).toEqual(['Twin', 'Twin']);
 			expect(items.map((json) => json.voiceId).sort()).toEqual(voices.map((voice) => voice.voiceId).sort());
 			expect(items.map((json) => json.recovered).sort()).toEqual([false, true]);

@@ -11,6 +11,7 @@
  */
 import * as path from 'path';
 
+import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeJson } from './harness/n8n';
 import { N8N_VERSIONS } from './harness/versions';
@@ -36,12 +37,6 @@ afterAll(async () => {
 	await linkedIn?.close();
 	await sandbox?.close();
 });
-
-const buenaVoiceNames = async () => {
-	const res = await fetch(`${sandbox.buenaBaseUrl}/voice-clones?limit=100`, { headers: { 'x-api-key': sandbox.keys.buena } });
-	const body = (await res.json()) as { data: Array<{ name: string }> };
-	return body.data.map((voice) => voice.name);
-};
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,7 +82,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 				voicesNow: 3,
 				accountLimit: 5,
 			});
-			expect((await buenaVoiceNames()).sort()).toEqual(['Newer Campaign', 'Newest Campaign', 'Still Training']);
+			expect((await sandboxBuenaVoices(sandbox)).map((voice) => voice.name).sort()).toEqual(['Newer Campaign', 'Newest Campaign', 'Still Training']);
 			expect(sandbox.log().filter((entry) => entry.method === 'DELETE')).toHaveLength(2);
 
 			// Room enough already: nothing is deleted and the workflow ends before Delete Voice.

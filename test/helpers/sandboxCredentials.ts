@@ -7,3 +7,17 @@ export function sandboxCredentials(sandbox: Sandbox) {
 		blandApi: { apiKey: sandbox.keys.bland, baseUrl: sandbox.blandBaseUrl },
 	};
 }
+
+export interface SandboxBuenaVoice {
+	voiceId: string;
+	name: string;
+	status?: string;
+	training_progress?: number;
+}
+
+/** The sandbox's Buena voice list (first 100) as the demo key sees it; throws unless it answered 2xx. */
+export async function sandboxBuenaVoices(sandbox: Sandbox, { signal }: { signal?: AbortSignal } = {}): Promise<SandboxBuenaVoice[]> {
+	const response = await fetch(`${sandbox.buenaBaseUrl}/voice-clones?limit=100`, { headers: { 'x-api-key': sandbox.keys.buena }, signal });
+	if (!response.ok) throw new Error(`the sandbox's Buena voice list answered ${response.status}`);
+	return ((await response.json()) as { data?: SandboxBuenaVoice[] }).data ?? [];
+}
