@@ -50,14 +50,14 @@ export function voiceLocatorProperty(
  * The voice ID an item asks for, trimmed ('' when empty). Accepts the resource locator's value and
  * also a plain string: a workflow saved before the field became a resource locator.
  */
-export function voiceIdParameter(context: IExecuteFunctions, itemIndex: number, parameterName = 'voiceId'): string {
-	const value = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as unknown;
+export function voiceIdParameter(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter('voiceId', itemIndex, '', { extractValue: true }) as unknown;
 	return (typeof value === 'string' || typeof value === 'number' ? String(value) : '').trim();
 }
 
 /** Like `voiceIdParameter`, but an empty voice is an item error. */
-export function readVoiceId(context: IExecuteFunctions, itemIndex: number, parameterName = 'voiceId'): string {
-	const voiceId = voiceIdParameter(context, itemIndex, parameterName);
+export function readVoiceId(context: IExecuteFunctions, itemIndex: number): string {
+	const voiceId = voiceIdParameter(context, itemIndex);
 	if (!voiceId) {
 		throw new NodeOperationError(context.getNode(), 'No voice given', {
 			itemIndex,
