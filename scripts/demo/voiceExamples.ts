@@ -11,12 +11,7 @@
 import type { N8nRestClient } from '../../test/e2e/harness/credentialTest';
 import { majorOf, nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
 import type { Sandbox } from '../../test/sandbox';
-import {
-	executionRun,
-	executionsOf,
-	runItems,
-	startWithOwner,
-} from '../../test/e2e/support/activeWorkflow';
+import { buenaListPolls, startWithOwner, successfulRunItems, waitUntil } from '../../test/e2e/support/activeWorkflow';
 import { exampleWorkflow, importTriggeredOutreach, type LinkedInStub } from '../../test/e2e/support/examples';
 
 const step = (text: string) => console.log(`▸ ${text}`);
@@ -32,20 +27,12 @@ interface Preview {
 
 /** The MP3 previews hear-it-first made so far, from its successful executions. */
 async function previewsOf(n8n: N8n, client: N8nRestClient, workflowId: string): Promise<Preview[]> {
-	const previews: Preview[] = [];
-	for (const execution of await executionsOf(client, workflowId)) {
-		if (execution.status !== 'success') continue;
-		const { data } = await executionRun(n8n, client, execution.id);
-		for (const item of runItems(data, 'Message With Preview')) {
-			previews.push({
-				voice: String(item.json.subject ?? '').replace(/^New voice ready: /, ''),
-				fileName: String(item.binary?.data?.fileName ?? '?'),
-				mimeType: String(item.binary?.data?.mimeType ?? '?'),
-				bytes: Number(item.json.bytes ?? 0),
-			});
-		}
-	}
-	return previews;
+	return (await successfulRunItems(n8n, client, workflowId, 'Message With Preview')).map((item) => ({
+		voice: String(item.json.subject ?? '').replace(/^New voice ready: /, ''),
+		fileName: String(item.binary?.data?.fileName ?? '?'),
+		mimeType: String(item.binary?.data?.mimeType ?? '?'),
+		bytes: Number(item.json.bytes ?? 0),
+	}));
 }
 
 /** Part 1: triggers instead of a long wait. Returns whether every lead got its message and preview. */
@@ -57,8 +44,8 @@ async function runTriggeredOutreach(n8n: N8n, sandbox: Sandbox, linkedIn: Linked
 	try {
 		const started = await startWithOwner(n8n);
 		server = started.server;
-		const lists = () => sandbox.log().filter((entry) => entry.method === 'GET' && entry.path.endsWith('/voice-clones')).length;
-		for (const deadline = Date.now() + 60_000; lists() < 2 && Date.now() < deadline; ) await sleep(200);
+		// Both triggers' activation polls.
+		await waitUntil(() => buenaListPolls(sandbox) >= 2, 60_000, 200);
 
 		step('Running "LinkedIn voice outreach, part 1: clone" with n8n execute: it uploads and ends, nothing waits…');
 		const since = Date.now();

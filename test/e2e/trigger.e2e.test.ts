@@ -17,11 +17,13 @@ import { disposeAll, majorOf, N8n, type N8nServer } from './harness/n8n';
 import { N8N_VERSIONS } from './harness/versions';
 import {
 	activateWorkflow,
+	buenaListPolls,
 	executionsOf,
 	fastestPollTimes,
 	sinkNode,
 	startSink,
 	startWithOwner,
+	waitUntil,
 	type Sink,
 } from './support/activeWorkflow';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from './support/examples';
@@ -44,16 +46,11 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-const polls = () =>
-	sandbox.log().filter((entry) => entry.provider === 'buena' && entry.method === 'GET' && entry.path.endsWith('/voice-clones')).length;
+const polls = () => buenaListPolls(sandbox);
 
 async function until(what: string, check: () => boolean, timeoutMs: number, server?: N8nServer): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n--- n8n output ---\n${server?.output().slice(-6000) ?? ''}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
+	if (!(await waitUntil(check, timeoutMs))) {
+		throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n--- n8n output ---\n${server?.output().slice(-6000) ?? ''}`);
 	}
 }
 

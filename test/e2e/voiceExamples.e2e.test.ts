@@ -13,14 +13,9 @@ import * as path from 'path';
 
 import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { disposeAll, N8n, nodeJson } from './harness/n8n';
+import { disposeAll, N8n, nodeJson, type NodeItem } from './harness/n8n';
 import { N8N_VERSIONS } from './harness/versions';
-import {
-	executionRun,
-	executionsOf,
-	runItems,
-	startWithOwner,
-} from './support/activeWorkflow';
+import { buenaListPolls, startWithOwner, successfulRunItems, waitUntil } from './support/activeWorkflow';
 import { copySampleAudio, exampleWorkflow, importTriggeredOutreach, sandboxCredentials, startLinkedInStub, type LinkedInStub } from './support/examples';
 import { EXECUTION_TIMEOUT, SETUP_TIMEOUT } from './support/workflows';
 
@@ -103,10 +98,9 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 			copySampleAudio(samplesDir);
 			const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 45 });
 			const { server, client } = await startWithOwner(n8n);
-			const listCalls = () => sandbox.log().filter((entry) => entry.method === 'GET' && entry.path.endsWith('/voice-clones')).length;
+			const listCalls = () => buenaListPolls(sandbox);
 			// Both triggers' activation polls: they note "Existing Voice" and stay silent.
-			const deadline = Date.now() + 60_000;
-			while (listCalls() < 2 && Date.now() < deadline) await sleep(100);
+			await waitUntil(() => listCalls() >= 2, 60_000);
 			expect(listCalls()).toBeGreaterThanOrEqual(2);
 
 			// Part 1 clones and ends at once: no execution waits for the training.
@@ -119,8 +113,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 			]);
 
 			// Training takes 3 s; the next poll after it sends each lead its voice, once.
-			const waitUntil = Date.now() + (version.startsWith('1.') ? 60_000 : 150_000);
-			while (linkedIn.calls.length < 3 && Date.now() < waitUntil) await sleep(250);
+			await waitUntil(() => linkedIn.calls.length >= 3, version.startsWith('1.') ? 60_000 : 150_000, 250);
 			expect(linkedIn.calls.map((call) => [call.body.leadId, (call.body.voiceSettings as { voiceId: string }).voiceId]).sort()).toEqual(
 				[
 					['lead-001', created[0].voiceId],
@@ -130,12 +123,10 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 			);
 
 			// hear-it-first: one successful execution per trained voice batch with the MP3 on each item.
-			let previews: Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }> = [];
+			let previews: NodeItem[] = [];
 			const previewDeadline = Date.now() + 30_000;
 			while (Date.now() < previewDeadline) {
-				const executions = (await executionsOf(client, hear.id)).filter((execution) => execution.status === 'success');
-				previews = [];
-				for (const execution of executions) previews.push(...runItems((await executionRun(n8n, client, execution.id)).data, 'Message With Preview'));
+				previews = await successfulRunItems(n8n, client, hear.id, 'Message With Preview');
 				if (previews.length >= 3) break;
 				await sleep(500);
 			}
@@ -151,8 +142,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 
 			// A few more polls: nothing is sent twice, the existing voice was never reported.
 			const polled = listCalls();
-			const more = Date.now() + (version.startsWith('1.') ? 20_000 : 80_000);
-			while (listCalls() < polled + 2 && Date.now() < more) await sleep(250);
+			await waitUntil(() => listCalls() >= polled + 2, version.startsWith('1.') ? 20_000 : 80_000, 250);
 			await sleep(2_000);
 			expect(linkedIn.calls).toHaveLength(3);
 			expect(sandbox.log().filter((entry) => entry.method === 'POST' && entry.path.endsWith('/voice-clones/preview'))).toHaveLength(3);

@@ -10,7 +10,8 @@ import { createRequire } from 'module';
 import * as path from 'path';
 
 import { N8nRestClient } from '../harness/credentialTest';
-import { majorOf, type N8n, type N8nServer } from '../harness/n8n';
+import type { Sandbox } from '../../sandbox';
+import { majorOf, nodeItems, type ExecutionRun, type N8n, type N8nServer, type NodeItem } from '../harness/n8n';
 
 /**
  * Activates a workflow before `n8n start` reads it: `publish:workflow` in 2.x (where "active"
@@ -133,25 +134,38 @@ export async function executionsOf(client: N8nRestClient, workflowId: string): P
 	return list.results;
 }
 
-export interface ExecutionRunData {
-	resultData: {
-		runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }> | null> } }>>;
-		error?: { message?: string };
-	};
-}
-
 /**
  * One execution with its run data (GET /rest/executions/:id). n8n stores run data as `flatted`
  * text; it is parsed with the flatted package of the n8n under test.
  */
-export async function executionRun(n8n: N8n, client: N8nRestClient, executionId: string): Promise<{ status: string; data: ExecutionRunData }> {
+export async function executionRun(n8n: N8n, client: N8nRestClient, executionId: string): Promise<ExecutionRun & { status: string }> {
 	const full = await client.request<{ status: string; data: string }>('GET', `/rest/executions/${executionId}`);
 	const n8nRequire = createRequire(path.join(n8n.install.dir, 'node_modules', 'n8n', 'package.json'));
 	const flatted = n8nRequire('flatted') as { parse(text: string): unknown };
-	return { status: full.status, data: flatted.parse(full.data) as ExecutionRunData };
+	return { status: full.status, data: flatted.parse(full.data) as ExecutionRun['data'] };
 }
 
-/** The items a node output in one execution's run data (first run, first output). */
-export function runItems(data: ExecutionRunData, nodeName: string) {
-	return data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
+/** The items `nodeName` output in each successful execution of a workflow so far. */
+export async function successfulRunItems(n8n: N8n, client: N8nRestClient, workflowId: string, nodeName: string): Promise<NodeItem[]> {
+	const items: NodeItem[] = [];
+	for (const execution of await executionsOf(client, workflowId)) {
+		if (execution.status !== 'success') continue;
+		items.push(...nodeItems(await executionRun(n8n, client, execution.id), nodeName));
+	}
+	return items;
+}
+
+/** The trigger polls so far: the Buena voice-list requests the sandbox answered. */
+export function buenaListPolls(sandbox: Sandbox): number {
+	return sandbox.log().filter((entry) => entry.provider === 'buena' && entry.method === 'GET' && entry.path.endsWith('/voice-clones')).length;
+}
+
+/** Checks every `intervalMs` until `check()` holds (true) or `timeoutMs` have passed (false). */
+export async function waitUntil(check: () => boolean, timeoutMs: number, intervalMs = 100): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) return false;
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+	return true;
 }
