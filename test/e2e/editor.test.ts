@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { Browser } from 'playwright-core';
 
 import { launchChromium } from './browser/chromium';
-import { EditorPage, notShown, shown, type RenderedIcon } from './browser/editor';
+import { EditorPage, screenshotOnFailure, notShown, shown, type RenderedIcon } from './browser/editor';
 import { makeCommunityNpmOffline } from './browser/offlineNpm';
 import { N8nRestClient } from './harness/credentialTest';
 import { disposeAll, majorOf, N8n, type N8nServer } from './harness/n8n';
@@ -110,16 +110,7 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 	};
 
 	/** Runs a UI step; on failure keeps a screenshot of the page next to the others. */
-	const ui = (name: string, fn: () => Promise<void>) => async () => {
-		try {
-			await fn();
-		} catch (error) {
-			await editor?.page
-				.screenshot({ path: path.join(CACHE_ROOT, 'screenshots', version, `FAILED-${name}.png`) })
-				.catch(() => undefined);
-			throw error;
-		}
-	};
+	const ui = screenshotOnFailure(version, () => editor);
 
 	beforeAll(async () => {
 		started = Date.now();

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { launchChromium } from './browser/chromium';
-import { EditorPage, shown, type BrowserProblem } from './browser/editor';
+import { EditorPage, screenshotOnFailure, shown, type BrowserProblem } from './browser/editor';
 import { makeCommunityNpmOffline } from './browser/offlineNpm';
 import { N8nRestClient } from './harness/credentialTest';
 import { disposeAll, N8n, type N8nServer } from './harness/n8n';
@@ -55,16 +55,8 @@ describe.each(N8N_VERSIONS)('n8n %s editor: Voice Clone and its voice picker', (
 	let workflowId = '';
 	const voices: Record<string, string> = {};
 
-	const ui = (name: string, fn: () => Promise<void>) => async () => {
-		try {
-			await fn();
-		} catch (error) {
-			await editor?.page
-				.screenshot({ path: path.join(CACHE_ROOT, 'screenshots', version, `FAILED-${name}.png`) })
-				.catch(() => undefined);
-			throw error;
-		}
-	};
+	/** Runs a UI step; on failure keeps a screenshot of the page next to the others. */
+	const ui = screenshotOnFailure(version, () => editor);
 
 	beforeAll(async () => {
 		n8n = await N8n.create({ version });

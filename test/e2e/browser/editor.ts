@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from 'playwright-core';
 
 import { TEST_OWNER } from '../harness/credentialTest';
+import { CACHE_ROOT } from '../harness/versions';
 import { blockNonLoopback, isLoopback } from './chromium';
 
 /** Generous: the first paint of the editor compiles a lot of JavaScript on a cold CI machine. */
@@ -336,6 +337,23 @@ export class EditorPage {
 			fs.copyFileSync(first, file);
 		}
 	}
+}
+
+/**
+ * Makes `ui(name, fn)`: runs a UI step; on failure keeps a screenshot of the page (the editor
+ * `editor()` returns at that moment) as .cache/screenshots/<version>/FAILED-<name>.png.
+ */
+export function screenshotOnFailure(version: string, editor: () => EditorPage | undefined) {
+	return (name: string, fn: () => Promise<void>) => async () => {
+		try {
+			await fn();
+		} catch (error) {
+			await editor()
+				?.page.screenshot({ path: path.join(CACHE_ROOT, 'screenshots', version, `FAILED-${name}.png`) })
+				.catch(() => undefined);
+			throw error;
+		}
+	};
 }
 
 /**
