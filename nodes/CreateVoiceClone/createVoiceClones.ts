@@ -13,6 +13,7 @@ import { providerById } from '../shared/providers';
 import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../shared/providers/types';
 import { isQuotaError, quotaExceededError } from '../shared/transport/apiErrors';
 import { connectProvider, providerApi, type ProviderConnection } from '../shared/transport/providerApi';
+import type { ProviderContext } from '../shared/transport/types';
 import { CloneBatch, type RunVoice } from './cloneBatch';
 import { prepareCloneRequest } from './prepareCloneRequest';
 import { CONCURRENCY, readCloneSettings, type CloneSettings } from './settings';
@@ -28,7 +29,7 @@ interface CloneJob {
 	invalid?: ExecutionBaseError;
 }
 
-function nameTakenError(context: IExecuteFunctions, provider: VoiceProvider, request: CloneRequest, existing: CreatedVoice, itemIndex: number) {
+function nameTakenError(context: ProviderContext, provider: VoiceProvider, request: CloneRequest, existing: CreatedVoice, itemIndex: number) {
 	const id = existing.voiceId ? `The voice with this name is ${existing.voiceId}. ` : '';
 	const another = provider.allowsDuplicateNames ? '"Create Another" or ' : '';
 	return new NodeOperationError(
@@ -42,7 +43,7 @@ function nameTakenError(context: IExecuteFunctions, provider: VoiceProvider, req
 }
 
 function accountFullError(
-	context: IExecuteFunctions,
+	context: ProviderContext,
 	provider: VoiceProvider,
 	request: CloneRequest,
 	voiceCount: number,
@@ -58,7 +59,7 @@ function accountFullError(
 }
 
 function accountFilledByRunError(
-	context: IExecuteFunctions,
+	context: ProviderContext,
 	provider: VoiceProvider,
 	request: CloneRequest,
 	batch: CloneBatch,
@@ -79,14 +80,12 @@ function accountFilledByRunError(
  * looks again, so an item over the limit is never uploaded and one within it is never refused.
  */
 async function checkAccount(
-	context: IExecuteFunctions,
 	connection: ProviderConnection,
 	request: CloneRequest,
 	settings: CloneSettings,
 	batch: CloneBatch,
-	itemIndex: number,
 ): Promise<{ reuse: CreatedVoice } | { preflight: PreflightResult }> {
-	const { provider } = connection;
+	const { provider, context, itemIndex } = connection;
 	for (;;) {
 		const settledBefore = batch.settled;
 		const preflight = await provider.checkBeforeCreate(providerApi(connection), request);
@@ -157,11 +156,11 @@ async function createClone(
 		// The clock starts once no sibling of the same name is under way.
 		const deadline = Date.now() + settings.timeoutMs;
 		const connection = await connectProvider(context, provider, first, { policy: settings.policy, deadline });
-		const checked = await checkAccount(context, connection, request, settings, batch, first);
+		const checked = await checkAccount(connection, request, settings, batch);
 		if ('reuse' in checked) return outputJson(provider, request, checked.reuse, true);
 		const slot = batch.startUpload();
 		try {
-			const created = await uploadClone(connection, request, checked.preflight, deadline);
+			const created = await uploadClone(connection, request, checked.preflight);
 			slot.settle({ name: created.name, voiceId: created.voiceId });
 			return outputJson(provider, request, created, false);
 		} finally {

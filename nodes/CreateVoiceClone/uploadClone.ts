@@ -57,7 +57,7 @@ async function sendMultipart(
 export const LOOKUP_GRACE_MS = 30_000;
 
 /**
- * Uploads the samples: one non-idempotent provider call within `deadline`. When its outcome is
+ * Uploads the samples: one non-idempotent provider call within the connection's deadline. When its outcome is
  * unknown (no answer, a 5xx after the body was sent, a 2xx without a voice id) the provider's
  * lookup runs before anything is sent again, so a retry never makes a second voice. The lookup is
  * a read bounded by the deadline, or by LOOKUP_GRACE_MS from now once the deadline has passed (so
@@ -67,7 +67,6 @@ export async function uploadClone(
 	connection: ProviderConnection,
 	request: CloneRequest,
 	preflight: PreflightResult,
-	deadline: number,
 ): Promise<CreatedVoice> {
 	const { provider } = connection;
 	const endpoint = provider.createEndpoint(request);
@@ -75,12 +74,11 @@ export async function uploadClone(
 		connection,
 		async (timeoutMs) => await sendMultipart(connection, endpoint, request.samples, timeoutMs),
 		{
-			deadline,
 			idempotent: false,
 			expected: 'a voice id',
 			read: (response) => provider.parseCreatedVoice(response.body, request),
 			findCreated: async () => {
-				const lookup = providerApi(connection, { deadline: Math.max(deadline, Date.now() + LOOKUP_GRACE_MS) });
+				const lookup = providerApi(connection, { deadline: Math.max(connection.deadline, Date.now() + LOOKUP_GRACE_MS) });
 				const found = await provider.findCreatedVoice(lookup, request, preflight);
 				return found && { ...found, recovered: true };
 			},

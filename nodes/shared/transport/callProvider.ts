@@ -7,7 +7,7 @@ import {
 
 import { describeUnexpectedBody } from '../providers/parsing';
 import type { ProviderError, ProviderErrorKind } from '../providers/types';
-import { markRetryable, rateLimitHoldError } from './apiErrors';
+import { markRetryable, networkApiError, providerApiError, rateLimitHoldError } from './apiErrors';
 import type { NetworkFailure } from './networkFailure';
 import type { ProviderConnection } from './providerApi';
 import { retryDelayMs } from './retryDelay';
@@ -21,11 +21,6 @@ import type { ApiRequest, ApiResponse } from './types';
 export type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
 
 export interface CallOptions<T> {
-	/**
-	 * Epoch ms no wait may outlive: the node's deadline (Wait for Training's timeout, the upload
-	 * timeout). Each attempt's HTTP timeout is cut to it too. Default: the connection's.
-	 */
-	deadline?: number;
 	/** Safe to send again (reads, checks). A create is not: it is resent only after `findCreated`. */
 	idempotent?: boolean;
 	/** A 404 answers `undefined` instead of failing. */
@@ -97,8 +92,7 @@ export async function callProvider<T = ApiResponse>(
 	request: ApiRequest | RequestAttempt,
 	options: CallOptions<T> = {},
 ): Promise<T | undefined> {
-	const { policy, pacer } = connection;
-	const deadline = options.deadline ?? connection.deadline;
+	const { policy, pacer, deadline } = connection;
 	const idempotent = options.idempotent ?? true;
 	const read = options.read ?? ((response: ApiResponse) => response as T);
 	const attemptOnce: RequestAttempt =
@@ -235,16 +229,18 @@ function finalError<T>(
 	retryable: boolean,
 	expected = 'what was asked for',
 ) {
+	const node = connection.context.getNode();
+	const { displayName } = connection.provider;
 	if (verdict.type === 'noAnswer') {
-		return markRetryable(connection.networkError(verdict.failure, attempts) as NodeApiError, true);
+		return markRetryable(networkApiError(node, displayName, verdict.failure, connection.itemIndex, attempts), true);
 	}
 	if (verdict.type === 'refused') {
-		return markRetryable(connection.apiError(verdict.response, verdict.error) as NodeApiError, retryable);
+		const { response, error } = verdict;
+		return markRetryable(providerApiError(node, displayName, response.statusCode, error, connection.itemIndex), retryable);
 	}
 	const { response } = verdict;
-	const { displayName } = connection.provider;
 	const error = new NodeApiError(
-		connection.context.getNode(),
+		node,
 		{ statusCode: response.statusCode, message: 'answer without ' + expected } as JsonObject,
 		{
 			httpCode: String(response.statusCode),

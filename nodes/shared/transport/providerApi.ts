@@ -1,10 +1,8 @@
-import { ManualExecutionCancelledError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { ProviderApi, ProviderError, VoiceProvider } from '../providers/types';
+import type { ProviderApi, VoiceProvider } from '../providers/types';
 import { abortableSleep } from './abortableSleep';
 import { callProvider } from './callProvider';
-import { networkApiError, providerApiError } from './apiErrors';
-import type { NetworkFailure } from './networkFailure';
 import { pacerFor, type RatePacer } from './ratePacer';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryDelay';
 import { secureBaseUrl } from './secureBaseUrl';
@@ -19,14 +17,12 @@ export interface ProviderConnection {
 	readonly policy: RetryPolicy;
 	/** The rate pacer of this credential's account, shared across executions of the process. */
 	readonly pacer: RatePacer;
-	/** Epoch ms no wait of a call may outlive, unless a call gives its own (Infinity: none). */
+	/** Epoch ms no wait of a call may outlive, and each attempt's HTTP timeout is cut to (Infinity: none). */
 	readonly deadline: number;
 	/** One attempt, sent as it is: no pacing, no retry (callProvider does those). Never throws. */
 	send(request: ApiRequest): Promise<SendOutcome>;
 	/** Waits, ending early with a cancellation error when the execution is cancelled. */
 	wait(ms: number): Promise<void>;
-	apiError(response: ApiResponse, error?: ProviderError): Error;
-	networkError(failure: NetworkFailure, attempts: number): Error;
 }
 
 export interface ConnectionSettings {
@@ -38,10 +34,8 @@ export async function connectProvider(
 	context: ProviderContext,
 	provider: VoiceProvider,
 	itemIndex: number,
-	settings: RetryPolicy | ConnectionSettings = {},
+	{ policy = DEFAULT_RETRY_POLICY, deadline = Infinity }: ConnectionSettings = {},
 ): Promise<ProviderConnection> {
-	const { policy = DEFAULT_RETRY_POLICY, deadline = Infinity } =
-		'maxRetries' in settings ? { policy: settings } : settings;
 	const credentials = await context.getCredentials(provider.credentialType, itemIndex);
 	let baseUrl: string;
 	try {
@@ -52,7 +46,6 @@ export async function connectProvider(
 			description: `Fix the base URL in the ${provider.displayName} credential.`,
 		});
 	}
-	const node = context.getNode();
 	const signal = cancelSignalOf(context);
 	return {
 		provider,
@@ -63,12 +56,6 @@ export async function connectProvider(
 		pacer: pacerFor(provider.credentialType, baseUrl, credentials.apiKey),
 		send: async (request) => await sendOnce(context, provider.credentialType, baseUrl, request),
 		wait: async (ms) => await abortableSleep(ms, signal),
-		apiError: (response, error = provider.parseError(response)) =>
-			providerApiError(node, provider.displayName, response.statusCode, error, itemIndex),
-		networkError: (failure, attempts) => {
-			if (failure.reason === 'cancelled') return new ManualExecutionCancelledError('');
-			return networkApiError(node, provider.displayName, failure, itemIndex, attempts);
-		},
 	};
 }
 
