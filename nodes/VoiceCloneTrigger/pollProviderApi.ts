@@ -8,7 +8,7 @@ import { connectProvider, providerApi } from '../shared/transport/providerApi';
  * come at most once a minute; a poll still waiting when the next one starts would only repeat
  * the same question.
  */
-export const POLL_DEADLINE_MS = 45_000;
+const POLL_DEADLINE_MS = 45_000;
 
 /** Provider requests for one poll, bound to its credential and deadline. */
 export async function pollProviderApi(context: IPollFunctions, provider: VoiceProvider): Promise<ProviderApi> {

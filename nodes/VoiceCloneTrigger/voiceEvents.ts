@@ -32,7 +32,7 @@ export interface VoiceEventItem<V extends ListedVoice> {
 	voice: V;
 }
 
-export interface DetectOptions {
+interface DetectOptions {
 	/** Provider and credential, e.g. `buena:credentialId`. */
 	account: string;
 	/** The events the user asked for; others are remembered but not reported. */
@@ -41,7 +41,7 @@ export interface DetectOptions {
 	includeExisting: boolean;
 }
 
-export interface Detection<V extends ListedVoice> {
+interface Detection<V extends ListedVoice> {
 	events: Array<VoiceEventItem<V>>;
 	memory: TriggerMemory;
 	/** True when there was no usable memory: this poll only learnt what exists. */

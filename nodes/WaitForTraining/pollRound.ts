@@ -9,7 +9,7 @@ import { backoffCapMs } from './pollSchedule';
 
 type NodeError = NodeApiError | NodeOperationError | ExecutionBaseError;
 
-export type RoundResult =
+type RoundResult =
 	| { type: 'states'; states: Map<string, VoiceState>; at: number }
 	/** The provider could not answer this round (rate limit, 5xx, network); ask again next round. */
 	| { type: 'transient'; error: NodeError; at: number }

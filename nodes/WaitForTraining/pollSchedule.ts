@@ -22,9 +22,9 @@
 
 /** Rounds with no news that are still polled at the plain interval. */
 export const STEADY_ROUNDS = 2;
-export const BACKOFF_FACTOR = 1.5;
+const BACKOFF_FACTOR = 1.5;
 /** The backoff never stretches a gap past this, unless the interval itself is longer. */
-export const MAX_BACKOFF_GAP_MS = 60_000;
+const MAX_BACKOFF_GAP_MS = 60_000;
 /** The smallest poll interval accepted (0.1 s: meant for tests and the local sandbox). */
 export const MIN_POLL_INTERVAL_MS = 100;
 

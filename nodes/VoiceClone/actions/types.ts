@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { ProviderApi, VoiceProvider } from '../../shared/providers/types';
 
 /** What an operation gets for one input item. */
-export interface OperationInput {
+interface OperationInput {
 	context: IExecuteFunctions;
 	provider: VoiceProvider;
 	/** Requests for this item, through the provider's credential. */

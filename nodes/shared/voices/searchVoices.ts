@@ -10,7 +10,7 @@ import type { VoiceRecord } from '../providers/types';
 import { connectProvider, providerApi } from '../transport/providerApi';
 
 /** How a voice reads in the picker: its name (or ID) and, while it is not ready, its status. */
-export function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
+function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
 	const label = voice.name || voice.voiceId;
 	const progress = voice.status === 'processing' && voice.trainingProgress !== null ? ` ${voice.trainingProgress}%` : '';
 	return {

@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 
 /** The name of the `listSearch` method every voice picker uses (see searchVoices.ts). */
-export const SEARCH_VOICES_METHOD = 'searchVoices';
+const SEARCH_VOICES_METHOD = 'searchVoices';
 
 /**
  * A voice field as n8n's resource locator: "From List" (the account's voices, searchable, with
