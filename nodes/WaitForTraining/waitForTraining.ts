@@ -202,21 +202,14 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 			);
 			if (round.type === 'cancelled') throw round.error;
 
+			// A rate limit that resets after the earliest deadline fails only the voices whose own
+			// deadline comes before the reset; the others wait for it in the next round.
+			const resetsAt = round.type === 'fatal' ? Number(round.error.context?.rateLimitResetsAt) : NaN;
 			let news = false;
 			for (const waiter of pending) {
-				// A rate limit that resets after the earliest deadline fails only the voices whose own
-				// deadline comes before the reset; the others wait for it in the next round.
-				const resetsAt = round.type === 'fatal' ? Number(round.error.context?.rateLimitResetsAt) : NaN;
-				if (round.type === 'fatal' && !(resetsAt <= waiter.deadline)) {
-					failWaiter(waiter, round.error, round.at);
-					continue;
-				}
-				if (round.type === 'fatal') {
-					waiter.lastError = round.error;
-					continue;
-				}
-				if (round.type === 'transient') {
-					waiter.lastError = round.error;
+				if (round.type !== 'states') {
+					if (round.type === 'fatal' && !(resetsAt <= waiter.deadline)) failWaiter(waiter, round.error, round.at);
+					else waiter.lastError = round.error;
 					continue;
 				}
 				const state = round.states.get(waiter.voiceId);
