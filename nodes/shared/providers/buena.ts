@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseNumberValue, readNumberParameter } from '../execution/numberParameter';
+import { numberProperty, parseNumberValue, readNumberParameter } from '../execution/numberParameter';
 
 import { MEBIBYTE } from '../units';
 import { buenaVoiceCatalog } from './buenaVoices';
@@ -296,18 +296,12 @@ export const buena: VoiceProvider = {
 		// The docs say each file must be *under* 50 MB.
 		maxFileBytes: 50 * MEBIBYTE - 1,
 		containers: ['wav', 'mp3', 'm4a', 'flac'],
-		maxClones: 5,
 	},
 	createFields: [
-		{
-			displayName: 'Account Voice Clone Limit',
-			name: 'cloneLimit',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10_000, numberPrecision: 0 },
-			default: 5,
+		numberProperty(CLONE_LIMIT, {
 			description:
 				'How many voice clones the Buena AI account may hold: 5 unless Buena support raised it. Checked before any audio is uploaded.',
-		},
+		}),
 		{
 			displayName: 'Voice Settings',
 			name: 'settings',

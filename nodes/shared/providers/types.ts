@@ -15,7 +15,6 @@ export interface CloneLimits {
 	maxDurationSeconds?: number;
 	maxNameLength?: number;
 	containers: readonly AudioContainer[];
-	maxClones?: number;
 }
 
 /** An audio sample that passed inspection and can be opened as many times as an upload needs. */
