@@ -83,13 +83,14 @@ export async function pollVoiceEvents(context: IPollFunctions): Promise<INodeExe
 
 	const account = accountKey(context, provider);
 	const staticData = context.getWorkflowStaticData('node');
-	const detection = detectVoiceEvents(readMemory(staticData, account), voices, {
+	const previous = readMemory(staticData, account);
+	const detection = detectVoiceEvents(previous, voices, {
 		account,
 		events: settings.events,
 		includeExisting: settings.includeExisting,
 	});
 	const { memory } = detection;
-	if (JSON.stringify(readMemory(staticData, account)) !== JSON.stringify(memory)) {
+	if (JSON.stringify(previous) !== JSON.stringify(memory)) {
 		// Assigned key by key: n8n's static data object notes each change, and saves it with the next execution.
 		staticData.version = memory.version;
 		staticData.account = memory.account;
