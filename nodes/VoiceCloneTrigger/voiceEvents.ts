@@ -44,8 +44,6 @@ interface DetectOptions {
 interface Detection<V extends ListedVoice> {
 	events: Array<VoiceEventItem<V>>;
 	memory: TriggerMemory;
-	/** True when there was no usable memory: this poll only learnt what exists. */
-	firstPoll: boolean;
 }
 
 interface Remembered {
@@ -127,7 +125,6 @@ export function detectVoiceEvents<V extends ListedVoice>(
 	return {
 		events: found.map(({ event, voice }) => ({ event, voice })),
 		memory: { version: 1, account: options.account, voices },
-		firstPoll,
 	};
 }
 

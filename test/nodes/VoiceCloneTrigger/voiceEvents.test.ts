@@ -153,7 +153,6 @@ describe('detectVoiceEvents', () => {
 		const result = detectVoiceEvents(previous, current, { account: ACCOUNT, events, includeExisting });
 		expect(summary(result.events)).toEqual(fired);
 		expect(result.memory).toEqual({ version: 1, account: ACCOUNT, voices: remembered });
-		expect(result.firstPoll).toBe(previous === undefined || previous.account !== ACCOUNT);
 	});
 
 	test('fires each event exactly once across a sequence of polls', () => {
