@@ -1,4 +1,5 @@
 import type { VoiceStatus } from '../shared/providers/types';
+import { newestFirst } from '../shared/voices/newestFirst';
 
 /** What the trigger reports: a voice appeared, finished training, or failed training. */
 export type VoiceEvent = 'created' | 'ready' | 'failed';
@@ -78,10 +79,8 @@ export function readMemory(stored: unknown, account: string): TriggerMemory | un
 	return { version: 1, account, voices: memory.voices };
 }
 
-function createdTime(voice: ListedVoice): number {
-	const time = voice.createdAt ? Date.parse(voice.createdAt) : NaN;
-	return Number.isNaN(time) ? Infinity : time;
-}
+/** Voices without a creation date count as the newest: they are reported after the dated ones. */
+const byAge = newestFirst('newest');
 
 /**
  * Compares the voices listed now with what the previous poll remembered. Each voice is reported
@@ -121,7 +120,7 @@ export function detectVoiceEvents<V extends ListedVoice>(
 		voices[voice.voiceId] = formatEntry({ status: voice.status, done });
 	});
 
-	found.sort((a, b) => createdTime(a.voice) - createdTime(b.voice) || a.order - b.order);
+	found.sort((a, b) => byAge(b.voice, a.voice) || a.order - b.order);
 	return {
 		events: found.map(({ event, voice }) => ({ event, voice })),
 		memory: { version: 1, account: options.account, voices },
@@ -138,7 +137,6 @@ export function newestMatchingVoice<V extends ListedVoice>(
 	events: readonly VoiceEvent[],
 ): VoiceEventItem<V> | undefined {
 	let newest: VoiceEventItem<V> | undefined;
-	let newestTime = -Infinity;
 	for (const voice of current) {
 		const event: VoiceEvent | undefined =
 			isOutcome(voice.status) && events.includes(voice.status)
@@ -147,12 +145,8 @@ export function newestMatchingVoice<V extends ListedVoice>(
 					? 'created'
 					: undefined;
 		if (!event) continue;
-		const time = createdTime(voice);
-		const comparable = time === Infinity ? Number.MAX_SAFE_INTEGER : time;
-		if (comparable >= newestTime) {
-			newest = { event, voice };
-			newestTime = comparable;
-		}
+		// As new as the newest so far or newer: of voices created at the same time, the last listed wins.
+		if (!newest || byAge(voice, newest.voice) <= 0) newest = { event, voice };
 	}
 	return newest;
 }

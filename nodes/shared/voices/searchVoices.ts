@@ -8,6 +8,7 @@ import {
 import { providerById } from '../providers';
 import type { VoiceRecord } from '../providers/types';
 import { connectProvider, providerApi } from '../transport/providerApi';
+import { newestFirst } from './newestFirst';
 
 /** How a voice reads in the picker: its name (or ID) and, while it is not ready, its status. */
 function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
@@ -17,18 +18,6 @@ function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
 		name: `${label} (${voice.status}${progress})`,
 		value: voice.voiceId,
 	};
-}
-
-/** Newest first; voices without a creation time last, in the provider's order. */
-function newestFirst(voices: VoiceRecord[]): VoiceRecord[] {
-	return voices
-		.map((voice, index) => ({ voice, index }))
-		.sort((a, b) => {
-			const at = a.voice.createdAt ?? '';
-			const bt = b.voice.createdAt ?? '';
-			return at === bt ? a.index - b.index : bt.localeCompare(at);
-		})
-		.map(({ voice }) => voice);
 }
 
 /**
@@ -47,5 +36,6 @@ export async function searchVoices(this: ILoadOptionsFunctions, filter?: string)
 		(voice) =>
 			!needle || voice.name.toLowerCase().includes(needle) || voice.voiceId.toLowerCase().includes(needle),
 	);
-	return { results: newestFirst(voices).map(voiceListItem) };
+	// Newest first; voices without a creation date last, in the provider's order.
+	return { results: voices.sort(newestFirst('oldest')).map(voiceListItem) };
 }
