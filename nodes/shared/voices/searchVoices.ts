@@ -22,7 +22,8 @@ function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
 
 /**
  * The "From List" of every voice picker: the voices of the account behind the node's credential,
- * newest first, searched by name or ID. One list call (the whole account fits in one answer).
+ * newest first, searched by name or ID. Each search lists the whole account (every page, for a
+ * provider that pages its list) and filters it here: the provider is not asked to search.
  */
 export async function searchVoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const providerId = this.getNodeParameter('provider', 'buena') as string;
