@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { MEBIBYTE } from '../units';
 import { blandVoiceCatalog } from './blandVoices';
 import { asObject, asString, describeUnexpectedBody, kindFromStatus, trimmedName } from './parsing';
-import type { CreatedVoice, ProviderApi, ProviderError, VoiceProvider, VoiceState } from './types';
+import type { CloneLimits, CreatedVoice, ProviderApi, ProviderError, VoiceProvider, VoiceState } from './types';
+import { characterCount } from './voiceRecords';
 
 const GENDERS = ['male', 'female'];
 const ENGINES = ['v3', 'v2'];
@@ -77,6 +78,18 @@ async function findNamedVoice(api: ProviderApi, name: string): Promise<CreatedVo
 	return voice && id ? { voiceId: id, name: asString(voice.name) ?? name, raw: voice, status: 'ready' } : undefined;
 }
 
+/** Names count in characters (Unicode code points), for a create and a rename alike. */
+const limits: CloneLimits = {
+	minFiles: 1,
+	maxFiles: 5,
+	maxFileBytes: 10 * MEBIBYTE,
+	maxTotalBytes: 25 * MEBIBYTE,
+	minDurationSeconds: 1,
+	maxDurationSeconds: 60,
+	maxNameLength: 30,
+	containers: ['wav', 'mp3', 'm4a', 'flac', 'ogg'],
+};
+
 export const bland: VoiceProvider = {
 	id: 'bland',
 	displayName: 'Bland AI',
@@ -84,16 +97,7 @@ export const bland: VoiceProvider = {
 	statusAfterCreate: 'ready',
 	// Names are unique per account, ignoring case: a taken name is refused.
 	allowsDuplicateNames: false,
-	limits: {
-		minFiles: 1,
-		maxFiles: 5,
-		maxFileBytes: 10 * MEBIBYTE,
-		maxTotalBytes: 25 * MEBIBYTE,
-		minDurationSeconds: 1,
-		maxDurationSeconds: 60,
-		maxNameLength: 30,
-		containers: ['wav', 'mp3', 'm4a', 'flac', 'ogg'],
-	},
+	limits,
 	createFields: [
 		{
 			displayName: 'Gender',
@@ -137,9 +141,9 @@ export const bland: VoiceProvider = {
 
 	validateCreateOptions(name, options) {
 		const problems: string[] = [];
-		const maxLength = bland.limits.maxNameLength ?? Infinity;
-		if (name.length > maxLength) {
-			problems.push(`The name "${name}" is ${name.length} characters long; Bland AI allows at most ${maxLength}`);
+		const maxLength = limits.maxNameLength ?? Infinity;
+		if (characterCount(name) > maxLength) {
+			problems.push(`The name "${name}" is ${characterCount(name)} characters long; Bland AI allows at most ${maxLength}`);
 		}
 		const gender = trimmedName(options.gender).toLowerCase();
 		if (gender && !GENDERS.includes(gender)) {
@@ -218,5 +222,5 @@ export const bland: VoiceProvider = {
 	},
 
 	parseError,
-	...blandVoiceCatalog({ parseVoiceList, parseVoiceRecord, voiceId }),
+	...blandVoiceCatalog({ parseVoiceList, parseVoiceRecord, voiceId }, limits),
 };

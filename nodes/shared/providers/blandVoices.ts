@@ -1,11 +1,10 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { asObject, asString } from './parsing';
-import type { ProviderApi, VoiceCatalog, VoiceRecord } from './types';
-import { selectVoices, speakTextProblems, spokenAudio, voiceNotFoundError, voiceRecord } from './voiceRecords';
+import type { CloneLimits, ProviderApi, VoiceCatalog, VoiceRecord } from './types';
+import { characterCount, selectVoices, speakTextProblems, spokenAudio, voiceNotFoundError, voiceRecord } from './voiceRecords';
 
 const NAME = 'Bland AI';
-export const BLAND_MAX_NAME_CHARS = 30;
 
 /** The record parsing of bland.ts, which the voice catalog reuses. */
 export interface BlandRecordParsers {
@@ -22,7 +21,7 @@ export interface BlandRecordParsers {
  * checked with `check_name_availability` first), `DELETE /v1/voices/{id}` and `POST /v1/speak`
  * (WAV). A Bland voice is usable as soon as it exists, so every voice is "ready".
  */
-export function blandVoiceCatalog(parsers: BlandRecordParsers): VoiceCatalog {
+export function blandVoiceCatalog(parsers: BlandRecordParsers, limits: CloneLimits): VoiceCatalog {
 	const toRecord = (voice: IDataObject): VoiceRecord | undefined => {
 		const id = parsers.voiceId(voice);
 		if (id === undefined) return undefined;
@@ -51,8 +50,8 @@ export function blandVoiceCatalog(parsers: BlandRecordParsers): VoiceCatalog {
 			}
 			const name = changes.name?.trim();
 			if (!name) problems.push('Give the new name of the voice');
-			else if ([...name].length > BLAND_MAX_NAME_CHARS) {
-				problems.push(`The name "${name}" is ${[...name].length} characters long; Bland AI allows at most ${BLAND_MAX_NAME_CHARS}`);
+			else if (characterCount(name) > (limits.maxNameLength ?? Infinity)) {
+				problems.push(`The name "${name}" is ${characterCount(name)} characters long; Bland AI allows at most ${limits.maxNameLength}`);
 			}
 			return problems;
 		},
