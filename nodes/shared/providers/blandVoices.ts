@@ -41,7 +41,6 @@ export function blandVoiceCatalog(parsers: BlandRecordParsers, limits: CloneLimi
 	return {
 		voiceStatuses: ['ready'],
 		updatableFields: ['name'],
-		speakText: {},
 
 		validateVoiceChanges(changes) {
 			const problems: string[] = [];

@@ -6,7 +6,7 @@ import { selectVoices, speakTextProblems, spokenAudio, voiceRecord } from './voi
 
 const NAME = 'Buena AI';
 /** `POST /voice-clones/preview` speaks 1–500 characters. */
-export const BUENA_PREVIEW_MAX_CHARS = 500;
+const BUENA_PREVIEW_MAX_CHARS = 500;
 
 /** The list reading and record parsing of buena.ts, which the voice catalog reuses. */
 export interface BuenaRecordParsers {
@@ -39,7 +39,6 @@ export function buenaVoiceCatalog(parsers: BuenaRecordParsers): VoiceCatalog {
 	return {
 		voiceStatuses: ['processing', 'ready', 'failed'],
 		updatableFields: ['name', 'description'],
-		speakText: { maxChars: BUENA_PREVIEW_MAX_CHARS },
 
 		validateVoiceChanges(changes) {
 			if (changes.name === undefined && changes.description === undefined) {
@@ -65,16 +64,8 @@ export function buenaVoiceCatalog(parsers: BuenaRecordParsers): VoiceCatalog {
 			if (updated?.voiceId === voiceId) return updated;
 			// The answer did not carry the clone: read it back from the list.
 			return (
-				(await find(api, voiceId)) ?? {
-					provider: 'buena',
-					voiceId,
-					name: String(body.name ?? ''),
-					description: String(body.description ?? ''),
-					status: 'processing',
-					trainingProgress: null,
-					createdAt: null,
-					raw: envelope ?? {},
-				}
+				(await find(api, voiceId)) ??
+				voiceRecord('buena', { voiceId, status: 'processing', raw: envelope ?? {} }, { name: body.name, description: body.description })
 			);
 		},
 

@@ -148,8 +148,6 @@ export interface VoiceCatalog {
 	/** The states a voice can be in at this provider; a single "ready" when voices are usable at once. */
 	readonly voiceStatuses: readonly VoiceStatus[];
 	readonly updatableFields: ReadonlyArray<keyof VoiceChanges>;
-	/** The text Speak may send, in characters (Unicode code points). */
-	readonly speakText: { maxChars?: number };
 
 	/** Problems with an update, in words a person understands; nothing is sent when there are any. */
 	validateVoiceChanges(changes: VoiceChanges): string[];
