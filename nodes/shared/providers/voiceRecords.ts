@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { probeAudio } from '../audio';
-import type { ApiResponse } from '../transport/types';
+import { responseHeader, type ApiResponse } from '../transport/types';
 import { asNumber, asString } from './parsing';
 import type { ListVoicesOptions, ProviderApi, SpokenAudio, VoiceRecord, VoiceState } from './types';
 
@@ -50,15 +50,9 @@ export function speakTextProblems(providerName: string, text: string, maxChars?:
 	return [];
 }
 
-function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	return Array.isArray(value) ? asString(value[0]) : asString(value);
-}
-
 /** The file name a Content-Disposition header gives, without any path. */
 function dispositionFileName(headers: Record<string, unknown>): string | undefined {
-	const disposition = headerValue(headers, 'content-disposition');
+	const disposition = responseHeader(headers, 'content-disposition');
 	if (!disposition) return undefined;
 	const encoded = /filename\*\s*=\s*(?:UTF-8)?''([^;]+)/i.exec(disposition)?.[1];
 	let name: string | undefined;
@@ -95,7 +89,7 @@ export async function spokenAudio(
 			itemIndex: api.itemIndex,
 		});
 	}
-	const declared = headerValue(response.headers, 'content-type')?.split(';')[0].trim().toLowerCase();
+	const declared = responseHeader(response.headers, 'content-type')?.split(';')[0].trim().toLowerCase();
 	let extension = fallback.extension;
 	let mimeType = declared?.startsWith('audio/') ? declared : fallback.mimeType;
 	try {

@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 
 import { rateLimitRemaining, rateLimitResetMs } from './retryDelay';
-import type { ApiResponse } from './types';
+import { responseHeader, type ApiResponse } from './types';
 
 function headerNumber(response: ApiResponse, name: string): number | undefined {
-	const raw = response.headers[name] ?? response.headers[name.toLowerCase()];
-	const value = Number(Array.isArray(raw) ? raw[0] : raw);
-	return raw === undefined || raw === null || !Number.isFinite(value) ? undefined : value;
+	const raw = responseHeader(response.headers, name);
+	const value = Number(raw);
+	return raw === undefined || !Number.isFinite(value) ? undefined : value;
 }
 
 /** Why the pacer holds requests back: until when, and which limit says so. */

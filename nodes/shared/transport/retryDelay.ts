@@ -1,4 +1,4 @@
-import type { ApiResponse } from './types';
+import { responseHeader, type ApiResponse } from './types';
 
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -16,15 +16,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxWaitMs: 5 * 60_000,
 };
 
-function header(response: ApiResponse | undefined, name: string): string | undefined {
-	const value = response?.headers[name] ?? response?.headers[name.toLowerCase()];
-	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-	return value === undefined || value === null ? undefined : String(value);
-}
-
 /** Milliseconds the server asked us to wait through `Retry-After` (seconds or an HTTP date). */
 function retryAfterHeaderMs(response: ApiResponse | undefined, now: number): number | undefined {
-	const value = header(response, 'retry-after');
+	const value = response && responseHeader(response.headers, 'retry-after');
 	if (value === undefined || value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -34,7 +28,7 @@ function retryAfterHeaderMs(response: ApiResponse | undefined, now: number): num
 
 /** Milliseconds until an exhausted rate-limit window resets (`X-RateLimit-Reset`, unix seconds). */
 export function rateLimitResetMs(response: ApiResponse | undefined, now: number): number | undefined {
-	const reset = Number(header(response, 'x-ratelimit-reset'));
+	const reset = Number(response && responseHeader(response.headers, 'x-ratelimit-reset'));
 	if (!Number.isFinite(reset) || reset <= 0) return undefined;
 	// Some servers send seconds until the reset rather than a timestamp.
 	const resetAt = reset < 1e9 ? now + reset * 1000 : reset * 1000;
@@ -42,7 +36,7 @@ export function rateLimitResetMs(response: ApiResponse | undefined, now: number)
 }
 
 export function rateLimitRemaining(response: ApiResponse | undefined): number | undefined {
-	const value = header(response, 'x-ratelimit-remaining');
+	const value = response && responseHeader(response.headers, 'x-ratelimit-remaining');
 	if (value === undefined) return undefined;
 	const remaining = Number(value);
 	return Number.isFinite(remaining) ? remaining : undefined;

@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { classifyNetworkFailure, type NetworkFailure } from './networkFailure';
-import type { ApiRequest, ApiResponse, ProviderContext } from './types';
+import { responseHeader, type ApiRequest, type ApiResponse, type ProviderContext } from './types';
 
 export type SendOutcome =
 	| { type: 'response'; response: ApiResponse }
@@ -20,7 +20,7 @@ export function cancelSignalOf(context: ProviderContext): AbortSignal | undefine
  */
 function readBinaryBody(statusCode: number, headers: Record<string, unknown>, body: unknown): unknown {
 	if (!Buffer.isBuffer(body)) return body;
-	const type = String(headers['content-type'] ?? '').toLowerCase();
+	const type = (responseHeader(headers, 'content-type') ?? '').toLowerCase();
 	if (statusCode < 400 && !/json|text\/|html/.test(type)) return body;
 	const text = body.toString('utf8');
 	try {

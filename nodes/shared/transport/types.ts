@@ -27,3 +27,17 @@ export interface ApiResponse {
 	headers: Record<string, unknown>;
 	body: unknown;
 }
+
+/**
+ * A response header by name, whatever its case: the first value of a repeated header; a number as
+ * text; undefined when absent or not text.
+ */
+export function responseHeader(headers: Record<string, unknown>, name: string): string | undefined {
+	const lower = name.toLowerCase();
+	const key =
+		name in headers ? name : lower in headers ? lower : Object.keys(headers).find((header) => header.toLowerCase() === lower);
+	const raw = key === undefined ? undefined : headers[key];
+	const value: unknown = Array.isArray(raw) ? raw[0] : raw;
+	if (typeof value === 'string') return value;
+	return typeof value === 'number' ? String(value) : undefined;
+}
