@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { CloneRequest, CloneSample, VoiceProvider } from '../shared/providers/types';
 import { trimmedName } from '../shared/providers/parsing';
-import { parseBinaryPropertyNames, selectBinaries, type BinaryInput } from '../shared/samples/binaryInput';
+import { parseBinaryPropertyNames, selectItemBinaries, type BinaryInput } from '../shared/samples/binaryInput';
 import { inspectSample } from '../shared/samples/inspectSample';
 import { checkSampleLimits } from '../shared/samples/validateClone';
 
@@ -42,7 +42,7 @@ export async function prepareCloneRequest(
 	const inputs: BinaryInput[] = [];
 	for (const itemIndex of itemIndexes) {
 		const requested = parseBinaryPropertyNames(context.getNodeParameter('binaryProperties', itemIndex, 'data'));
-		const selection = selectBinaries(context, itemIndex, requested);
+		const selection = selectItemBinaries(context.getInputData()[itemIndex], itemIndex, requested);
 		inputs.push(...selection.inputs);
 		problems.push(...selection.problems);
 	}

@@ -29,15 +29,6 @@ export function parseBinaryPropertyNames(value: unknown): string[] | '*' {
  * Binaries are found in `item.binary` and, for n8n 2.x's combined binary mode, in `json._files`
  * (see itemBinaries); names, comma lists and `*` work the same in both places.
  */
-export function selectBinaries(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	requested: string[] | '*',
-): { inputs: BinaryInput[]; problems: string[] } {
-	return selectItemBinaries(context.getInputData()[itemIndex], itemIndex, requested);
-}
-
-/** selectBinaries for an item given as data. */
 export function selectItemBinaries(
 	item: Pick<INodeExecutionData, 'json' | 'binary'> | undefined,
 	itemIndex: number,
