@@ -22,12 +22,11 @@ import { uploadClone } from './uploadClone';
 /** How often a clone waiting for the run's other uploads looks whether one has settled. */
 const SETTLE_CHECK_MS = 200;
 
-interface CloneJob {
-	itemIndexes: number[];
-	settings?: CloneSettings;
+type CloneJob = { itemIndexes: number[] } & (
+	| { settings: CloneSettings; invalid?: undefined }
 	/** The job's options could not be read: it fails before anything is sent. */
-	invalid?: ExecutionBaseError;
-}
+	| { invalid: ExecutionBaseError; settings?: undefined }
+);
 
 function nameTakenError(context: ProviderContext, provider: VoiceProvider, request: CloneRequest, existing: CreatedVoice, itemIndex: number) {
 	const id = existing.voiceId ? `The voice with this name is ${existing.voiceId}. ` : '';
@@ -147,7 +146,7 @@ async function createClone(
 	batch: CloneBatch,
 ): Promise<IDataObject> {
 	const [first] = job.itemIndexes;
-	if (job.invalid || !job.settings) throw job.invalid;
+	if (job.invalid) throw job.invalid;
 	const { settings } = job;
 	const request = await prepareCloneRequest(context, provider, job.itemIndexes, settings.providerOptions);
 	// Once the account is full nothing more is tried, except finding a voice to reuse.
