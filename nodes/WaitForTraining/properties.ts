@@ -33,7 +33,7 @@ export const waitForTrainingProperties: INodeProperties[] = [
 	numberProperty(POLL_INTERVAL, {
 		numberPrecision: 1,
 		description:
-			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together: one request per round, however many there are. When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
+			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together: each round usually reads the voice list of the account once (page by page when it is long), however many voices there are. When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
 		displayOptions: { show: { checkOnce: [false] } },
 	}),
 	numberProperty(TIMEOUT_MINUTES, {
