@@ -54,7 +54,7 @@ async function sendMultipart(
 }
 
 /** How long the lookup after an upload with an unknown outcome may take when the deadline has passed. */
-export const LOOKUP_GRACE_MS = 30_000;
+const LOOKUP_GRACE_MS = 30_000;
 
 /**
  * Uploads the samples: one non-idempotent provider call within the connection's deadline. When its outcome is

@@ -264,9 +264,6 @@ export function u64le(b: Uint8Array, o: number): number {
 export function u16be(b: Uint8Array, o: number): number {
 	return (b[o] << 8) | b[o + 1];
 }
-export function u24be(b: Uint8Array, o: number): number {
-	return (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
-}
 export function u32be(b: Uint8Array, o: number): number {
 	return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
 }

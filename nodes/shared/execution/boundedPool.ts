@@ -6,7 +6,7 @@ export async function runBounded(
 	count: number,
 	concurrency: number,
 	task: (index: number) => Promise<void>,
-	stop: () => boolean = () => false,
+	stop: () => boolean,
 ): Promise<void> {
 	let next = 0;
 	const worker = async () => {

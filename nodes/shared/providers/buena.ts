@@ -27,7 +27,7 @@ const MAX_PAGES = 50;
 const LIST_KEYS = ['voiceClones', 'voice_clones', 'clones', 'voices', 'items', 'results', 'data'];
 
 /** One page of `GET /voice-clones`, whatever shape it came in. */
-export interface ClonePage {
+interface ClonePage {
 	clones: IDataObject[];
 	/** How many clones the account has in all, where the page says. */
 	total?: number;

@@ -32,7 +32,7 @@ function uploadFileName(input: BinaryInput, audio: AudioInfo): string {
 	return `${stem}.${audio.extension}`;
 }
 
-export type InspectedSample = { sample: CloneSample; problem?: undefined } | { sample?: undefined; problem: string };
+type InspectedSample = { sample: CloneSample; problem?: undefined } | { sample?: undefined; problem: string };
 
 /** Reads just enough of a binary to know its format and duration (by content, never by name). */
 export async function inspectSample(

@@ -6,11 +6,11 @@ import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
  * `item.binary` into `item.json._files.<name>` (an IBinaryData with an `id`) and leaves
  * `item.binary` empty. n8n-workflow 2.x calls it BINARY_IN_JSON_PROPERTY; 1.x does not have it.
  */
-export const FILES_IN_JSON = '_files';
+const FILES_IN_JSON = '_files';
 
-export type BinaryPlace = 'binary' | typeof FILES_IN_JSON;
+type BinaryPlace = 'binary' | typeof FILES_IN_JSON;
 
-export interface ItemBinary {
+interface ItemBinary {
 	binary: IBinaryData;
 	place: BinaryPlace;
 }

@@ -18,9 +18,9 @@ import type { ApiRequest, ApiResponse } from './types';
  * One attempt of a request whose body must be built afresh each time (a multipart upload). Its
  * HTTP timeout is all the time left before the deadline: an upload may rightly take minutes.
  */
-export type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
+type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
 
-export interface CallOptions<T> {
+interface CallOptions<T> {
 	/** Safe to send again (reads, checks). A create is not: it is resent only after `findCreated`. */
 	idempotent?: boolean;
 	/** A 404 answers `undefined` instead of failing. */

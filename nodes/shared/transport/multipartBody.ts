@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 
 /** A file part whose bytes are read only while the body is being sent. */
-export interface MultipartFile {
+interface MultipartFile {
 	fileName: string;
 	contentType: string;
 	/** Exact size: it goes into Content-Length, so a source that yields more or less is an error. */

@@ -1,4 +1,4 @@
-export type NetworkFailureReason = 'timeout' | 'reset' | 'cancelled' | 'network';
+type NetworkFailureReason = 'timeout' | 'reset' | 'cancelled' | 'network';
 
 /** A request that got no HTTP answer. The provider may or may not have acted on it. */
 export interface NetworkFailure {

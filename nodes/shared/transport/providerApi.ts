@@ -25,7 +25,7 @@ export interface ProviderConnection {
 	wait(ms: number): Promise<void>;
 }
 
-export interface ConnectionSettings {
+interface ConnectionSettings {
 	policy?: RetryPolicy;
 	deadline?: number;
 }
@@ -60,7 +60,7 @@ export async function connectProvider(
 }
 
 /** The same connection with another policy or deadline (a poll round, a lookup after an upload). */
-export function withSettings(connection: ProviderConnection, settings: ConnectionSettings): ProviderConnection {
+function withSettings(connection: ProviderConnection, settings: ConnectionSettings): ProviderConnection {
 	return { ...connection, ...settings };
 }
 
