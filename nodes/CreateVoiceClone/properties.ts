@@ -2,16 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../shared/providers';
 import { providerProperty } from '../shared/providers/nodeDescription';
-import { numberProperty } from '../shared/execution/numberParameter';
-import {
-	CONCURRENCY,
-	defaultNameConflictMode,
-	MAX_RETRIES,
-	NAME_CONFLICT_LABELS,
-	nameConflictModes,
-	UPLOAD_TIMEOUT,
-	type NameConflictMode,
-} from './settings';
+import { defaultNameConflictMode, NAME_CONFLICT_LABELS, nameConflictModes, type NameConflictMode } from './settings';
 
 /** Each provider's own fields, shown only while that provider is selected. */
 const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
@@ -93,18 +84,33 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			numberProperty(CONCURRENCY, {
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10, numberPrecision: 0 },
+				default: 2,
 				description:
 					"How many voices to upload at the same time when cloning one voice per item. Requests stay under the provider's rate limit either way.",
-			}),
-			numberProperty(MAX_RETRIES, {
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+				default: 4,
 				description:
 					'How often to retry when the provider is rate limiting or briefly unavailable. A retry never creates a second voice.',
-			}),
-			numberProperty(UPLOAD_TIMEOUT, {
+			},
+			{
+				displayName: 'Upload Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 86400 },
+				default: 300,
 				description:
 					'The longest one voice may take, from its first request to the provider\'s answer, including waits for rate limits and retries. A request the rate limit would hold back past it is not sent.',
-			}),
+			},
 		],
 	},
 ];

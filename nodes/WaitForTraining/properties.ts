@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { numberProperty } from '../shared/execution/numberParameter';
 import { providerProperty } from '../shared/providers/nodeDescription';
 import { voiceLocatorProperty } from '../shared/voices/voiceLocator';
-import { POLL_INTERVAL, TIMEOUT_MINUTES } from './settings';
 
 export const waitForTrainingProperties: INodeProperties[] = [
 	{
@@ -30,15 +28,23 @@ export const waitForTrainingProperties: INodeProperties[] = [
 		description:
 			'Whether to check every voice once and output its current status (ready, processing or failed) without waiting and without failing on processing or failed. Use it with n8n\'s Wait and IF nodes for trainings that take hours. A voice that does not exist still fails.',
 	},
-	numberProperty(POLL_INTERVAL, {
-		numberPrecision: 1,
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 0.1, maxValue: 3600, numberPrecision: 1 },
+		default: 10,
 		description:
 			'Seconds between checks, which is also how late a voice that became ready may be noticed. All voices of one execution are checked together: each round usually reads the voice list of the account once (page by page when it is long), however many voices there are. When several checks in a row bring no news the gap grows, up to 4× the interval or 60 seconds. Read from the first item. The minimum, 0.1, is meant for tests against the local sandbox.',
 		displayOptions: { show: { checkOnce: [false] } },
-	}),
-	numberProperty(TIMEOUT_MINUTES, {
-		numberPrecision: 2,
+	},
+	{
+		displayName: 'Timeout (Minutes)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 0.01, maxValue: 10080, numberPrecision: 2 },
+		default: 10,
 		description:
 			'How long to wait for a voice before its item fails with the last progress seen. The execution is held for up to this long. Rate limits and brief provider outages are retried within this time.',
-	}),
+	},
 ];

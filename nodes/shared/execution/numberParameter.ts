@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /** A number the user sets on a node, with the range the node can work with. */
 export interface NumberParameter {
@@ -66,31 +66,4 @@ export function readNumberParameter(
 		itemIndex,
 		description: `Set ${parameter.displayName}${where} to ${describeRange(parameter)}. Nothing was sent.`,
 	});
-}
-
-/**
- * The editor's field for a number parameter: its name, default and range come from `parameter`, so
- * what the editor offers and what `readNumberParameter` accepts cannot drift apart. A count gets
- * `numberPrecision: 0`; a fraction's precision is given.
- */
-export function numberProperty(
-	parameter: NumberParameter,
-	field: Omit<INodeProperties, 'displayName' | 'name' | 'type' | 'default' | 'typeOptions'> & {
-		numberPrecision?: number;
-	},
-): INodeProperties {
-	const { numberPrecision = parameter.integer ? 0 : undefined, ...rest } = field;
-	const defaultValue = parameter.default;
-	return {
-		displayName: parameter.displayName,
-		name: parameter.path.split('.').pop() as string,
-		type: 'number',
-		typeOptions: {
-			minValue: parameter.min,
-			...(Number.isFinite(parameter.max) ? { maxValue: parameter.max } : {}),
-			...(numberPrecision === undefined ? {} : { numberPrecision }),
-		},
-		default: defaultValue,
-		...rest,
-	};
 }

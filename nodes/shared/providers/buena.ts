@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { numberProperty, parseNumberValue, readNumberParameter } from '../execution/numberParameter';
+import { parseNumberValue, readNumberParameter } from '../execution/numberParameter';
 
 import { MEBIBYTE } from '../units';
 import { buenaVoiceCatalog } from './buenaVoices';
@@ -263,7 +263,7 @@ function settingsJson(settings: IDataObject): string | undefined {
 	return Object.keys(json).length ? JSON.stringify(json) : undefined;
 }
 
-const CLONE_LIMIT = {
+export const CLONE_LIMIT = {
 	path: 'cloneLimit',
 	displayName: 'Account Voice Clone Limit',
 	default: 5,
@@ -298,10 +298,15 @@ export const buena: VoiceProvider = {
 		containers: ['wav', 'mp3', 'm4a', 'flac'],
 	},
 	createFields: [
-		numberProperty(CLONE_LIMIT, {
+		{
+			displayName: 'Account Voice Clone Limit',
+			name: 'cloneLimit',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10_000, numberPrecision: 0 },
+			default: 5,
 			description:
 				'How many voice clones the Buena AI account may hold: 5 unless Buena support raised it. Checked before any audio is uploaded.',
-		}),
+		},
 		{
 			displayName: 'Voice Settings',
 			name: 'settings',
