@@ -29,7 +29,6 @@ import {
 	type BinaryDataConfig,
 } from 'n8n-core';
 import {
-	ApplicationError,
 	NodeConnectionTypes,
 	Workflow,
 	createRunExecutionData,
