@@ -12,6 +12,7 @@ import { readNumberParameter } from '../shared/execution/numberParameter';
 import { providerById } from '../shared/providers';
 import { providerNamesText } from '../shared/providers/nodeDescription';
 import type { VoiceProvider, VoiceState } from '../shared/providers/types';
+import { voiceNotFoundError } from '../shared/providers/voiceRecords';
 import { connectProvider, type ProviderConnection } from '../shared/transport/providerApi';
 import { voiceIdParameter } from '../shared/voices/voiceLocator';
 import { nextRoundAt, pollGapMs } from './pollSchedule';
@@ -81,17 +82,6 @@ function readWaiters(context: IExecuteFunctions, startedAt: number, fail: (index
 		waiters.push({ itemIndex, voiceId, timeoutMs, deadline: startedAt + timeoutMs, done: false });
 	});
 	return waiters;
-}
-
-function notFoundError(context: IExecuteFunctions, provider: VoiceProvider, waiter: Waiter) {
-	return new NodeOperationError(
-		context.getNode(),
-		`${provider.displayName} has no voice "${waiter.voiceId}" (voice not found)`,
-		{
-			itemIndex: waiter.itemIndex,
-			description: `Check the voice ID, and that the ${provider.displayName} credential belongs to the account that created the voice.`,
-		},
-	);
 }
 
 function trainingFailedError(context: IExecuteFunctions, provider: VoiceProvider, waiter: Waiter, state: VoiceState) {
@@ -215,7 +205,15 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 				const state = round.states.get(waiter.voiceId);
 				if (!state) {
 					news = true;
-					failWaiter(waiter, notFoundError(context, provider, waiter), round.at);
+					failWaiter(
+						waiter,
+						voiceNotFoundError(
+							{ node: context.getNode(), itemIndex: waiter.itemIndex },
+							provider.displayName,
+							waiter.voiceId,
+						),
+						round.at,
+					);
 					continue;
 				}
 				news ||= isNews(waiter.state, state);

@@ -105,9 +105,13 @@ export async function spokenAudio(
 }
 
 /** A voice the provider does not know, as an item error that says what to check. */
-export function voiceNotFoundError(api: ProviderApi, providerName: string, voiceId: string): NodeOperationError {
-	return new NodeOperationError(api.node, `${providerName} has no voice "${voiceId}" (voice not found)`, {
-		itemIndex: api.itemIndex,
+export function voiceNotFoundError(
+	{ node, itemIndex }: Pick<ProviderApi, 'node' | 'itemIndex'>,
+	providerName: string,
+	voiceId: string,
+): NodeOperationError {
+	return new NodeOperationError(node, `${providerName} has no voice "${voiceId}" (voice not found)`, {
+		itemIndex,
 		description: `Check the voice ID, and that the ${providerName} credential belongs to the account that owns the voice.`,
 	});
 }
