@@ -11,6 +11,7 @@ import { asNodeError, failedItem, isCancellation } from '../shared/execution/ite
 import { readNumberParameter } from '../shared/execution/numberParameter';
 import { providerById } from '../shared/providers';
 import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../shared/providers/types';
+import { unknownProviderError } from '../shared/providers/unknownProvider';
 import { isQuotaError, quotaExceededError } from '../shared/transport/apiErrors';
 import { connectProvider, providerApi, type ProviderConnection } from '../shared/transport/providerApi';
 import type { ProviderContext } from '../shared/transport/types';
@@ -199,10 +200,9 @@ function readJobs(context: IExecuteFunctions, provider: VoiceProvider, combine: 
 export async function createVoiceClones(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	if (!items.length) return [];
-	const provider = providerById(context.getNodeParameter('provider', 0) as string);
-	if (!provider) {
-		throw new NodeOperationError(context.getNode(), 'Unknown provider', { itemIndex: 0 });
-	}
+	const providerId = context.getNodeParameter('provider', 0) as string;
+	const provider = providerById(providerId);
+	if (!provider) throw unknownProviderError(context.getNode(), providerId, 0);
 	const combine = context.getNodeParameter('combineItems', 0, false) as boolean;
 	const concurrency = combine ? 1 : readNumberParameter(context, CONCURRENCY, 0);
 	const jobs = readJobs(context, provider, combine);

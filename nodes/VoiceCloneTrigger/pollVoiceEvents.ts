@@ -7,6 +7,8 @@ import {
 
 import { providerById } from '../shared/providers';
 import type { VoiceProvider, VoiceRecord } from '../shared/providers/types';
+import { providerProperty } from '../shared/providers/nodeDescription';
+import { unknownProviderError } from '../shared/providers/unknownProvider';
 import { pollProviderApi } from './pollProviderApi';
 import {
 	detectVoiceEvents,
@@ -26,13 +28,9 @@ interface TriggerSettings {
 
 function readSettings(context: IPollFunctions): TriggerSettings {
 	const node = context.getNode();
-	const providerId = context.getNodeParameter('provider', 'buena') as string;
+	const providerId = context.getNodeParameter('provider', providerProperty.default) as string;
 	const provider = providerById(providerId);
-	if (!provider) {
-		throw new NodeOperationError(node, `Unknown provider "${providerId}"`, {
-			description: 'Choose a provider in the Provider parameter.',
-		});
-	}
+	if (!provider) throw unknownProviderError(node, providerId);
 	const rawEvents = [context.getNodeParameter('events', [])].flat() as unknown[];
 	const unknown = rawEvents.filter((event) => !VOICE_EVENTS.includes(event as VoiceEvent));
 	if (unknown.length) {

@@ -10,8 +10,8 @@ import {
 import { asNodeError, failedItem, isCancellation } from '../shared/execution/itemErrors';
 import { readNumberParameter } from '../shared/execution/numberParameter';
 import { providerById } from '../shared/providers';
-import { providerNamesText } from '../shared/providers/nodeDescription';
 import type { VoiceProvider, VoiceState } from '../shared/providers/types';
+import { unknownProviderError } from '../shared/providers/unknownProvider';
 import { voiceNotFoundError } from '../shared/providers/voiceRecords';
 import { connectProvider, type ProviderConnection } from '../shared/transport/providerApi';
 import { voiceIdParameter } from '../shared/voices/voiceLocator';
@@ -125,7 +125,8 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	const items = context.getInputData();
 	if (!items.length) return [];
 	const startedAt = Date.now();
-	const provider = providerById(context.getNodeParameter('provider', 0) as string);
+	const providerId = context.getNodeParameter('provider', 0) as string;
+	const provider = providerById(providerId);
 	const checkOnce = context.getNodeParameter('checkOnce', 0, false) as boolean;
 	// Read and checked before anything is sent; Check Once does not use it.
 	const intervalMs = checkOnce ? 0 : readNumberParameter(context, POLL_INTERVAL, 0) * 1000;
@@ -159,7 +160,7 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	};
 
 	if (!provider) {
-		const error = new NodeOperationError(context.getNode(), `Choose a provider: ${providerNamesText()}`, { itemIndex: 0 });
+		const error = unknownProviderError(context.getNode(), providerId, 0);
 		items.forEach((_, itemIndex) => fail(itemIndex, error));
 		return results.filter((item): item is INodeExecutionData => !!item);
 	}

@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { asNodeError, failedItem, isCancellation } from '../../shared/execution/itemErrors';
 import { providerById } from '../../shared/providers';
-import { providerNamesText } from '../../shared/providers/nodeDescription';
+import { unknownProviderError } from '../../shared/providers/unknownProvider';
 import { connectProvider, providerApi } from '../../shared/transport/providerApi';
 import { OPERATIONS } from './operations';
 
@@ -22,12 +22,7 @@ export async function router(context: IExecuteFunctions): Promise<INodeExecution
 			}
 			const providerId = context.getNodeParameter('provider', itemIndex) as string;
 			const provider = providerById(providerId);
-			if (!provider) {
-				throw new NodeOperationError(context.getNode(), `Choose a provider: ${providerNamesText()}`, {
-					itemIndex,
-					description: `Item ${itemIndex}: the provider "${providerId}" is not one of them.`,
-				});
-			}
+			if (!provider) throw unknownProviderError(context.getNode(), providerId, itemIndex);
 			const api = providerApi(await connectProvider(context, provider, itemIndex));
 			for (const output of await operation.execute({ context, provider, api, itemIndex })) {
 				results.push({ ...output, pairedItem: { item: itemIndex } });

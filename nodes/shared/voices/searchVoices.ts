@@ -1,12 +1,9 @@
-import {
-	NodeOperationError,
-	type ILoadOptionsFunctions,
-	type INodeListSearchItems,
-	type INodeListSearchResult,
-} from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { providerById } from '../providers';
 import type { VoiceRecord } from '../providers/types';
+import { providerProperty } from '../providers/nodeDescription';
+import { unknownProviderError } from '../providers/unknownProvider';
 import { connectProvider, providerApi } from '../transport/providerApi';
 import { newestFirst } from './newestFirst';
 
@@ -26,11 +23,9 @@ function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
  * provider that pages its list) and filters it here: the provider is not asked to search.
  */
 export async function searchVoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const providerId = this.getNodeParameter('provider', 'buena') as string;
+	const providerId = this.getNodeParameter('provider', providerProperty.default) as string;
 	const provider = providerById(providerId);
-	if (!provider) {
-		throw new NodeOperationError(this.getNode(), `Unknown provider "${providerId}"`);
-	}
+	if (!provider) throw unknownProviderError(this.getNode(), providerId);
 	const api = providerApi(await connectProvider(this, provider, 0));
 	const needle = filter?.trim().toLowerCase();
 	const voices = (await provider.listVoices(api)).filter(
