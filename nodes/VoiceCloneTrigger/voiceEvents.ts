@@ -1,4 +1,4 @@
-import type { VoiceStatus } from '../shared/providers/types';
+import { VOICE_STATUSES, type VoiceStatus } from '../shared/providers/types';
 import { newestFirst } from '../shared/voices/newestFirst';
 
 /** What the trigger reports: a voice appeared, finished training, or failed training. */
@@ -6,7 +6,6 @@ export type VoiceEvent = 'created' | 'ready' | 'failed';
 export const VOICE_EVENTS: readonly VoiceEvent[] = ['created', 'ready', 'failed'];
 
 type Outcome = 'ready' | 'failed';
-const STATUSES: readonly VoiceStatus[] = ['processing', 'ready', 'failed'];
 
 /** The least the trigger needs to know about a listed voice. */
 export interface ListedVoice {
@@ -59,7 +58,7 @@ function isOutcome(status: VoiceStatus): status is Outcome {
 function parseEntry(value: unknown): Remembered | undefined {
 	if (typeof value !== 'string') return undefined;
 	const [head, ...rest] = value.split('+');
-	const status = STATUSES.find((s) => s === head);
+	const status = VOICE_STATUSES.find((s) => s === head);
 	if (!status) return undefined;
 	const done = new Set<Outcome>(rest.filter((r): r is Outcome => r === 'ready' || r === 'failed'));
 	if (isOutcome(status)) done.add(status);

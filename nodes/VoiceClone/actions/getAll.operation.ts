@@ -2,11 +2,10 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 
 import { readNumberParameter, type NumberParameter } from '../../shared/execution/numberParameter';
 import { PROVIDERS } from '../../shared/providers';
-import type { VoiceStatus } from '../../shared/providers/types';
+import { VOICE_STATUSES, type VoiceStatus } from '../../shared/providers/types';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
-const STATUSES: VoiceStatus[] = ['processing', 'ready', 'failed'];
 /** Providers whose voices have more than one state: only they get a status filter. */
 const PROVIDERS_WITH_STATES = PROVIDERS.filter((provider) => provider.voiceStatuses.length > 1).map((provider) => provider.id);
 
@@ -83,8 +82,8 @@ export const getAll: VoiceOperation = {
 		const limit = returnAll ? undefined : readNumberParameter(context, LIMIT, itemIndex);
 		const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const status = filters.status === undefined || filters.status === '' ? undefined : String(filters.status);
-		if (status !== undefined && !STATUSES.includes(status as VoiceStatus)) {
-			throw new NodeOperationError(context.getNode(), `Status filter must be one of ${STATUSES.join(', ')} (got "${status}")`, {
+		if (status !== undefined && !VOICE_STATUSES.includes(status as VoiceStatus)) {
+			throw new NodeOperationError(context.getNode(), `Status filter must be one of ${VOICE_STATUSES.join(', ')} (got "${status}")`, {
 				itemIndex,
 				description: `Item ${itemIndex}: fix the Status filter. Nothing was sent.`,
 			});

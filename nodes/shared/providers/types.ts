@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n
 import type { AudioContainer } from '../audio';
 import type { ApiRequest, ApiResponse } from '../transport/types';
 
-export type VoiceStatus = 'processing' | 'ready' | 'failed';
+export const VOICE_STATUSES = ['processing', 'ready', 'failed'] as const;
+export type VoiceStatus = (typeof VOICE_STATUSES)[number];
 
 /** The documented limits of one provider's create endpoint. Sizes in bytes, durations in seconds. */
 export interface CloneLimits {
