@@ -29,16 +29,25 @@ type CloneJob = { itemIndexes: number[] } & (
 	| { invalid: ExecutionBaseError; settings?: undefined }
 );
 
-function nameTakenError(context: ProviderContext, provider: VoiceProvider, request: CloneRequest, existing: CreatedVoice, itemIndex: number) {
-	const id = existing.voiceId ? `The voice with this name is ${existing.voiceId}. ` : '';
+function nameTakenError(
+	context: ProviderContext,
+	provider: VoiceProvider,
+	request: CloneRequest,
+	existing: CreatedVoice,
+	settings: CloneSettings,
+	itemIndex: number,
+) {
+	const unique = provider.allowsDuplicateNames ? '' : `${provider.displayName} voice names are unique per account, ignoring case. `;
 	const another = provider.allowsDuplicateNames ? '"Create Another" or ' : '';
+	const description = existing.voiceId
+		? `The voice with this name is ${existing.voiceId}. ${unique}Choose another name, or set "If a Voice With This Name Exists" to ${another}"Use the Existing Voice".`
+		: settings.ifNameExists === 'useExisting'
+			? `${unique}No voice with this name is in the account's list of voices, so there is none to use. Choose another name.`
+			: `${unique}Choose another name, or set "If a Voice With This Name Exists" to ${another}"Use the Existing Voice".`;
 	return new NodeOperationError(
 		context.getNode(),
 		`The voice name "${request.name}" is already taken in this ${provider.displayName} account`,
-		{
-			itemIndex,
-			description: `${id}${provider.allowsDuplicateNames ? '' : `${provider.displayName} voice names are unique per account, ignoring case. `}Choose another name, or set "If a Voice With This Name Exists" to ${another}"Use the Existing Voice". No audio was uploaded.`,
-		},
+		{ itemIndex, description: `${description} No audio was uploaded.` },
 	);
 }
 
@@ -92,7 +101,7 @@ async function checkAccount(
 		const existing = preflight.existingVoice;
 		if (existing && settings.ifNameExists !== 'createAnother') {
 			if (settings.ifNameExists === 'useExisting' && existing.voiceId) return { reuse: existing };
-			throw nameTakenError(context, provider, request, existing, itemIndex);
+			throw nameTakenError(context, provider, request, existing, settings, itemIndex);
 		}
 		if (batch.quotaError) throw accountFilledByRunError(context, provider, request, batch, itemIndex);
 		const account = preflight.account;

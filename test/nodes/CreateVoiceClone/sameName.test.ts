@@ -124,6 +124,17 @@ describe('If a Voice With This Name Exists', () => {
 		expect(createRequests(sandbox, 'bland')).toEqual([]);
 	});
 
+	it('Bland, Use the Existing Voice: a name that is taken by no listed voice fails the item, without telling to use the existing voice', async () => {
+		sandbox.injectFault({ mode: 'json', provider: 'bland', pathIncludes: 'check_name_availability', body: { result: false } });
+		const result = await runCreate(sandbox, { provider: 'bland', name: 'Ghost', ifNameExists: 'useExisting' }, one('x'));
+		const error = result.error as NodeOperationError;
+		expect(error.message).toBe('The voice name "Ghost" is already taken in this Bland AI account');
+		expect(error.description).toBe(
+			"Bland AI voice names are unique per account, ignoring case. No voice with this name is in the account's list of voices, so there is none to use. Choose another name. No audio was uploaded.",
+		);
+		expect(createRequests(sandbox, 'bland')).toEqual([]);
+	});
+
 	it('refuses a choice the provider cannot do (Create Another at Bland) before sending anything', async () => {
 		const result = await runCreate(sandbox, { provider: 'bland', name: 'Twin', ifNameExists: 'createAnother' }, one('x'));
 		expect(result.error?.message).toBe(
