@@ -7,8 +7,6 @@ export interface RunOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Kill the process (SIGKILL on its group) after this many ms. Default: 15 minutes. */
 	timeoutMs?: number;
-	/** Text written to stdin, then stdin is closed. */
-	input?: string;
 }
 
 export interface RunResult {
@@ -51,7 +49,9 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
 		const child = spawn(cmd, args, {
 			cwd: options.cwd,
 			env: options.env ?? process.env,
-			stdio: ['pipe', 'pipe', 'pipe'],
+			// stdin is /dev/null: writing to a pipe of a command that already exited raised an
+			// unhandled EPIPE that killed the whole run.
+			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
 		if (child.pid) killAtExit.add(child.pid);
@@ -89,7 +89,6 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
 			}
 			resolve(result);
 		});
-		child.stdin.end(options.input ?? '');
 	});
 }
 
