@@ -7,8 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
-import { createVoiceClones } from './createVoiceClones';
-import { createVoiceCloneProperties } from './properties';
+import { createVoiceClones } from '../shared/create/createVoiceClones';
+import { createVoiceCloneProperties } from '../shared/create/properties';
 
 export class CreateVoiceClone implements INodeType {
 	description: INodeTypeDescription = {

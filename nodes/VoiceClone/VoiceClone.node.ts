@@ -13,13 +13,13 @@ import {
 	providerProperty,
 } from '../shared/providers/nodeDescription';
 import { searchVoices } from '../shared/voices/searchVoices';
-import { OPERATIONS, operationProperties, operationProperty } from './actions/operations';
+import { OPERATIONS, operationProperties, operationProperty } from '../shared/voiceOperations/operations';
 
 /** The selected operation's name, for the subtitle ("Buena AI: Get Many"). */
 const operationNameExpression = `${JSON.stringify(
 	Object.fromEntries(Object.values(OPERATIONS).map((operation) => [operation.value, operation.name])),
 )}[$parameter["operation"]]`;
-import { router } from './actions/router';
+import { router } from '../shared/voiceOperations/router';
 
 export class VoiceClone implements INodeType {
 	description: INodeTypeDescription = {

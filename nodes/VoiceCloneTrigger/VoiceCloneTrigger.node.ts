@@ -11,8 +11,8 @@ import {
 	providerNameExpression,
 	providerNamesText,
 } from '../shared/providers/nodeDescription';
-import { pollVoiceEvents } from './pollVoiceEvents';
-import { voiceCloneTriggerProperties } from './properties';
+import { pollVoiceEvents } from '../shared/trigger/pollVoiceEvents';
+import { voiceCloneTriggerProperties } from '../shared/trigger/properties';
 
 export class VoiceCloneTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,8 +8,8 @@ import {
 
 import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
 import { searchVoices } from '../shared/voices/searchVoices';
-import { waitForTrainingProperties } from './properties';
-import { waitForTraining } from './waitForTraining';
+import { waitForTrainingProperties } from '../shared/waitForTraining/properties';
+import { waitForTraining } from '../shared/waitForTraining/waitForTraining';
 
 export class WaitForTraining implements INodeType {
 	description: INodeTypeDescription = {

@@ -5,7 +5,7 @@ import {
 	type ListedVoice,
 	type TriggerMemory,
 	type VoiceEvent,
-} from '../../../nodes/VoiceCloneTrigger/voiceEvents';
+} from '../../../nodes/shared/trigger/voiceEvents';
 
 const ACCOUNT = 'buena:cred1';
 const ALL: VoiceEvent[] = ['created', 'ready', 'failed'];

@@ -3,7 +3,7 @@ import {
 	nextRoundAt,
 	pollGapMs,
 	STEADY_ROUNDS,
-} from '../../../nodes/WaitForTraining/pollSchedule';
+} from '../../../nodes/shared/waitForTraining/pollSchedule';
 
 describe('poll schedule', () => {
 	it.each([

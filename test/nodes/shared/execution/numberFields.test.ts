@@ -6,10 +6,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CreateVoiceClone } from '../../../../nodes/CreateVoiceClone/CreateVoiceClone.node';
-import { CONCURRENCY, MAX_RETRIES, UPLOAD_TIMEOUT } from '../../../../nodes/CreateVoiceClone/settings';
+import { CONCURRENCY, MAX_RETRIES, UPLOAD_TIMEOUT } from '../../../../nodes/shared/create/settings';
 import type { NumberParameter } from '../../../../nodes/shared/execution/numberParameter';
 import { CLONE_LIMIT } from '../../../../nodes/shared/providers/buena';
-import { POLL_INTERVAL, TIMEOUT_MINUTES } from '../../../../nodes/WaitForTraining/settings';
+import { POLL_INTERVAL, TIMEOUT_MINUTES } from '../../../../nodes/shared/waitForTraining/settings';
 import { WaitForTraining } from '../../../../nodes/WaitForTraining/WaitForTraining.node';
 
 /** The field at `path` ("options.timeout"): top-level properties, then collection options. */

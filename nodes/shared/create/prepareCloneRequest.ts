@@ -1,10 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { CloneRequest, CloneSample, VoiceProvider } from '../shared/providers/types';
-import { trimmedName } from '../shared/providers/parsing';
-import { parseBinaryPropertyNames, selectItemBinaries, type BinaryInput } from '../shared/samples/binaryInput';
-import { inspectSample } from '../shared/samples/inspectSample';
-import { checkSampleLimits } from '../shared/samples/validateClone';
+import type { CloneRequest, CloneSample, VoiceProvider } from '../providers/types';
+import { trimmedName } from '../providers/parsing';
+import { parseBinaryPropertyNames, selectItemBinaries, type BinaryInput } from '../samples/binaryInput';
+import { inspectSample } from '../samples/inspectSample';
+import { checkSampleLimits } from '../samples/validateClone';
 
 function invalidInputError(
 	context: IExecuteFunctions,

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { characterCount } from '../../shared/providers/voiceRecords';
-import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { characterCount } from '../providers/voiceRecords';
+import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 

@@ -6,15 +6,15 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { runBounded } from '../shared/execution/boundedPool';
-import { asNodeError, failedItem, isCancellation } from '../shared/execution/itemErrors';
-import { readNumberParameter } from '../shared/execution/numberParameter';
-import { providerById } from '../shared/providers';
-import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../shared/providers/types';
-import { unknownProviderError } from '../shared/providers/unknownProvider';
-import { isQuotaError, quotaExceededError } from '../shared/transport/apiErrors';
-import { connectProvider, providerApi, type ProviderConnection } from '../shared/transport/providerApi';
-import type { ProviderContext } from '../shared/transport/types';
+import { runBounded } from '../execution/boundedPool';
+import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
+import { readNumberParameter } from '../execution/numberParameter';
+import { providerById } from '../providers';
+import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../providers/types';
+import { unknownProviderError } from '../providers/unknownProvider';
+import { isQuotaError, quotaExceededError } from '../transport/apiErrors';
+import { connectProvider, providerApi, type ProviderConnection } from '../transport/providerApi';
+import type { ProviderContext } from '../transport/types';
 import { CloneBatch, type RunVoice } from './cloneBatch';
 import { prepareCloneRequest } from './prepareCloneRequest';
 import { CONCURRENCY, readCloneSettings, type CloneSettings } from './settings';

@@ -1,4 +1,4 @@
-import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 

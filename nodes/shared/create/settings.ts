@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { readNumberParameter, type NumberParameter } from '../shared/execution/numberParameter';
-import type { VoiceProvider } from '../shared/providers/types';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/transport/retryDelay';
+import { readNumberParameter, type NumberParameter } from '../execution/numberParameter';
+import type { VoiceProvider } from '../providers/types';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/retryDelay';
 
 export const CONCURRENCY: NumberParameter = {
 	path: 'options.concurrency',

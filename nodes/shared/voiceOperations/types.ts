@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ProviderApi, VoiceProvider } from '../../shared/providers/types';
+import type { ProviderApi, VoiceProvider } from '../providers/types';
 
 /** What an operation gets for one input item. */
 interface OperationInput {

@@ -1,5 +1,5 @@
-import { VOICE_STATUSES, type VoiceStatus } from '../shared/providers/types';
-import { newestFirst } from '../shared/voices/newestFirst';
+import { VOICE_STATUSES, type VoiceStatus } from '../providers/types';
+import { newestFirst } from '../voices/newestFirst';
 
 /** What the trigger reports: a voice appeared, finished training, or failed training. */
 export type VoiceEvent = 'created' | 'ready' | 'failed';

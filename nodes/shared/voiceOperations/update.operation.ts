@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { PROVIDERS } from '../../shared/providers';
-import type { VoiceChanges } from '../../shared/providers/types';
-import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { PROVIDERS } from '../providers';
+import type { VoiceChanges } from '../providers/types';
+import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 

@@ -1,8 +1,8 @@
 import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import { readNumberParameter, type NumberParameter } from '../../shared/execution/numberParameter';
-import { PROVIDERS } from '../../shared/providers';
-import { VOICE_STATUSES, type VoiceStatus } from '../../shared/providers/types';
+import { readNumberParameter, type NumberParameter } from '../execution/numberParameter';
+import { PROVIDERS } from '../providers';
+import { VOICE_STATUSES, type VoiceStatus } from '../providers/types';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { providerProperty } from '../shared/providers/nodeDescription';
-import { voiceLocatorProperty } from '../shared/voices/voiceLocator';
+import { providerProperty } from '../providers/nodeDescription';
+import { voiceLocatorProperty } from '../voices/voiceLocator';
 
 export const waitForTrainingProperties: INodeProperties[] = [
 	{

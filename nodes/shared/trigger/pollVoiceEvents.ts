@@ -5,10 +5,10 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { providerById } from '../shared/providers';
-import type { VoiceProvider, VoiceRecord } from '../shared/providers/types';
-import { providerProperty } from '../shared/providers/nodeDescription';
-import { unknownProviderError } from '../shared/providers/unknownProvider';
+import { providerById } from '../providers';
+import type { VoiceProvider, VoiceRecord } from '../providers/types';
+import { providerProperty } from '../providers/nodeDescription';
+import { unknownProviderError } from '../providers/unknownProvider';
 import { pollProviderApi } from './pollProviderApi';
 import {
 	detectVoiceEvents,

@@ -1,4 +1,4 @@
-import type { NumberParameter } from '../shared/execution/numberParameter';
+import type { NumberParameter } from '../execution/numberParameter';
 import { MIN_POLL_INTERVAL_MS } from './pollSchedule';
 
 export const POLL_INTERVAL: NumberParameter = {

@@ -1,5 +1,5 @@
-import { voiceNotFoundError } from '../../shared/providers/voiceRecords';
-import { readVoiceId, voiceLocatorProperty } from '../../shared/voices/voiceLocator';
+import { voiceNotFoundError } from '../providers/voiceRecords';
+import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
 import { showFor } from './show';
 import type { VoiceOperation } from './types';
 

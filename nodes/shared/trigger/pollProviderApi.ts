@@ -1,7 +1,7 @@
 import type { IPollFunctions } from 'n8n-workflow';
 
-import type { ProviderApi, VoiceProvider } from '../shared/providers/types';
-import { connectProvider, providerApi } from '../shared/transport/providerApi';
+import type { ProviderApi, VoiceProvider } from '../providers/types';
+import { connectProvider, providerApi } from '../transport/providerApi';
 
 /**
  * How long one poll may spend on its list request, retries and rate-limit waits included. Polls

@@ -1,16 +1,16 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { callProvider } from '../shared/transport/callProvider';
-import { providerApi, type ProviderConnection } from '../shared/transport/providerApi';
-import { MultipartBody } from '../shared/transport/multipartBody';
-import type { SendOutcome } from '../shared/transport/send';
+import { callProvider } from '../transport/callProvider';
+import { providerApi, type ProviderConnection } from '../transport/providerApi';
+import { MultipartBody } from '../transport/multipartBody';
+import type { SendOutcome } from '../transport/send';
 import type {
 	CloneRequest,
 	CloneSample,
 	CreatedVoice,
 	CreateEndpoint,
 	PreflightResult,
-} from '../shared/providers/types';
+} from '../providers/types';
 
 function cloneRequestBody(endpoint: CreateEndpoint, samples: CloneSample[]): MultipartBody {
 	return new MultipartBody([

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
-import { providerProperty } from '../shared/providers/nodeDescription';
+import { PROVIDERS } from '../providers';
+import { providerProperty } from '../providers/nodeDescription';
 import { defaultNameConflictMode, NAME_CONFLICT_LABELS, nameConflictModes, type NameConflictMode } from './settings';
 
 /** Each provider's own fields, shown only while that provider is selected. */

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PROVIDERS } from '../shared/providers';
-import { providerProperty } from '../shared/providers/nodeDescription';
+import { PROVIDERS } from '../providers';
+import { providerProperty } from '../providers/nodeDescription';
 
 /** Providers whose voices are usable as soon as they exist: no training to finish or fail. */
 const untrainedProviders = PROVIDERS.filter((provider) => provider.voiceStatuses.length === 1).map(

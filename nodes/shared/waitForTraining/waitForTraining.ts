@@ -7,14 +7,14 @@ import {
 	type NodeApiError,
 } from 'n8n-workflow';
 
-import { asNodeError, failedItem, isCancellation } from '../shared/execution/itemErrors';
-import { readNumberParameter } from '../shared/execution/numberParameter';
-import { providerById } from '../shared/providers';
-import type { VoiceProvider, VoiceState } from '../shared/providers/types';
-import { unknownProviderError } from '../shared/providers/unknownProvider';
-import { voiceNotFoundError } from '../shared/providers/voiceRecords';
-import { connectProvider, type ProviderConnection } from '../shared/transport/providerApi';
-import { voiceIdParameter } from '../shared/voices/voiceLocator';
+import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
+import { readNumberParameter } from '../execution/numberParameter';
+import { providerById } from '../providers';
+import type { VoiceProvider, VoiceState } from '../providers/types';
+import { unknownProviderError } from '../providers/unknownProvider';
+import { voiceNotFoundError } from '../providers/voiceRecords';
+import { connectProvider, type ProviderConnection } from '../transport/providerApi';
+import { voiceIdParameter } from '../voices/voiceLocator';
 import { nextRoundAt, pollGapMs } from './pollSchedule';
 import { pollRound } from './pollRound';
 import { POLL_INTERVAL, TIMEOUT_MINUTES } from './settings';

@@ -1,10 +1,10 @@
 import type { ExecutionBaseError, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, isCancellation } from '../shared/execution/itemErrors';
-import type { VoiceState } from '../shared/providers/types';
-import { isRetryable } from '../shared/transport/apiErrors';
-import { providerApi, type ProviderConnection } from '../shared/transport/providerApi';
-import type { RetryPolicy } from '../shared/transport/retryDelay';
+import { asNodeError, isCancellation } from '../execution/itemErrors';
+import type { VoiceState } from '../providers/types';
+import { isRetryable } from '../transport/apiErrors';
+import { providerApi, type ProviderConnection } from '../transport/providerApi';
+import type { RetryPolicy } from '../transport/retryDelay';
 import { backoffCapMs } from './pollSchedule';
 
 type NodeError = NodeApiError | NodeOperationError | ExecutionBaseError;

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { asNodeError, failedItem, isCancellation } from '../../shared/execution/itemErrors';
-import { providerById } from '../../shared/providers';
-import { unknownProviderError } from '../../shared/providers/unknownProvider';
-import { connectProvider, providerApi } from '../../shared/transport/providerApi';
+import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
+import { providerById } from '../providers';
+import { unknownProviderError } from '../providers/unknownProvider';
+import { connectProvider, providerApi } from '../transport/providerApi';
 import { OPERATIONS } from './operations';
 
 /**
