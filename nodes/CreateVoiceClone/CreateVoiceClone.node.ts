@@ -6,7 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
+import {
+	providerCredentials,
+	providerNameExpression,
+	providerNamesText,
+	providerProperty,
+} from '../shared/providers/nodeDescription';
 import { createVoiceClones } from '../shared/create/createVoiceClones';
 import { createVoiceCloneProperties } from '../shared/create/properties';
 
@@ -24,7 +29,7 @@ export class CreateVoiceClone implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: providerCredentials,
-		properties: createVoiceCloneProperties,
+		properties: [providerProperty, ...createVoiceCloneProperties],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -6,20 +6,22 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { operationFields, operationProperty, runOperation } from '../shared/node/operation';
 import {
 	providerCredentials,
 	providerNameExpression,
 	providerNamesText,
 	providerProperty,
 } from '../shared/providers/nodeDescription';
+import { VOICE_OPERATIONS } from '../shared/voiceOperations/operations';
 import { searchVoices } from '../shared/voices/searchVoices';
-import { OPERATIONS, operationProperties, operationProperty } from '../shared/voiceOperations/operations';
+
+const operations = Object.values(VOICE_OPERATIONS);
 
 /** The selected operation's name, for the subtitle ("Buena AI: Get Many"). */
 const operationNameExpression = `${JSON.stringify(
-	Object.fromEntries(Object.values(OPERATIONS).map((operation) => [operation.value, operation.name])),
+	Object.fromEntries(operations.map((operation) => [operation.value, operation.name])),
 )}[$parameter["operation"]]`;
-import { router } from '../shared/voiceOperations/router';
 
 export class VoiceClone implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,7 +37,7 @@ export class VoiceClone implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: providerCredentials,
-		properties: [providerProperty, operationProperty, ...operationProperties],
+		properties: [providerProperty, operationProperty(operations, 'getAll'), ...operationFields(operations)],
 	};
 
 	methods = {
@@ -43,6 +45,6 @@ export class VoiceClone implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router(this);
+		return [await runOperation(this, operations)];
 	}
 }

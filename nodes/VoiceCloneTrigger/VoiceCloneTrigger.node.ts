@@ -10,6 +10,7 @@ import {
 	providerCredentials,
 	providerNameExpression,
 	providerNamesText,
+	providerProperty,
 } from '../shared/providers/nodeDescription';
 import { pollVoiceEvents } from '../shared/trigger/pollVoiceEvents';
 import { voiceCloneTriggerProperties } from '../shared/trigger/properties';
@@ -28,7 +29,7 @@ export class VoiceCloneTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: providerCredentials,
-		properties: voiceCloneTriggerProperties,
+		properties: [providerProperty, ...voiceCloneTriggerProperties],
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

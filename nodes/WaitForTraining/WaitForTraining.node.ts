@@ -6,9 +6,14 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerNameExpression, providerNamesText } from '../shared/providers/nodeDescription';
+import {
+	providerCredentials,
+	providerNameExpression,
+	providerNamesText,
+	providerProperty,
+} from '../shared/providers/nodeDescription';
 import { searchVoices } from '../shared/voices/searchVoices';
-import { waitForTrainingProperties } from '../shared/waitForTraining/properties';
+import { longWaitNotice, waitForTrainingFields } from '../shared/waitForTraining/properties';
 import { waitForTraining } from '../shared/waitForTraining/waitForTraining';
 
 export class WaitForTraining implements INodeType {
@@ -25,7 +30,7 @@ export class WaitForTraining implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: providerCredentials,
-		properties: waitForTrainingProperties,
+		properties: [longWaitNotice, providerProperty, ...waitForTrainingFields],
 	};
 
 	methods = {

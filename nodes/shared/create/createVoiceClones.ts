@@ -9,9 +9,8 @@ import {
 import { runBounded } from '../execution/boundedPool';
 import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
 import { readNumberParameter } from '../execution/numberParameter';
-import { providerById } from '../providers';
+import { selectedProvider } from '../providers/selectedProvider';
 import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../providers/types';
-import { unknownProviderError } from '../providers/unknownProvider';
 import { isQuotaError, quotaExceededError } from '../transport/apiErrors';
 import { connectProvider, providerApi, type ProviderConnection } from '../transport/providerApi';
 import type { ProviderContext } from '../transport/types';
@@ -209,9 +208,7 @@ function readJobs(context: IExecuteFunctions, provider: VoiceProvider, combine: 
 export async function createVoiceClones(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	if (!items.length) return [];
-	const providerId = context.getNodeParameter('provider', 0) as string;
-	const provider = providerById(providerId);
-	if (!provider) throw unknownProviderError(context.getNode(), providerId, 0);
+	const provider = selectedProvider(context, 0);
 	const combine = context.getNodeParameter('combineItems', 0, false) as boolean;
 	const concurrency = combine ? 1 : readNumberParameter(context, CONCURRENCY, 0);
 	const jobs = readJobs(context, provider, combine);

@@ -1,14 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../providers';
-import { providerProperty } from '../providers/nodeDescription';
+import { whenProvider } from '../providers/nodeDescription';
 import { defaultNameConflictMode, NAME_CONFLICT_LABELS, nameConflictModes, type NameConflictMode } from './settings';
 
 /** Each provider's own fields, shown only while that provider is selected. */
 const providerFields: INodeProperties[] = PROVIDERS.flatMap((provider) =>
 	provider.createFields.map((field) => ({
 		...field,
-		displayOptions: { show: { provider: [provider.id] } },
+		displayOptions: whenProvider([provider.id]),
 	})),
 );
 
@@ -37,11 +37,11 @@ const nameConflictFields: INodeProperties[] = PROVIDERS.map((provider) => ({
 		value: mode,
 		description: NAME_CONFLICT_DESCRIPTIONS[mode],
 	})),
-	displayOptions: { show: { provider: [provider.id] } },
+	displayOptions: whenProvider([provider.id]),
 }));
 
+/** Create Voice Clone's fields, below the Provider where a node has one. */
 export const createVoiceCloneProperties: INodeProperties[] = [
-	providerProperty,
 	{
 		displayName: 'Name',
 		name: 'name',

@@ -1,15 +1,18 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from './index';
+import { DEFAULT_PROVIDER_ID } from './selectedProvider';
 
-/** The provider choice and its credentials, the same on every node of the package. */
+export { providerNamesText } from './selectedProvider';
+
+/** The provider choice and its credentials, the same on every node of a multi-provider package. */
 export const providerProperty: INodeProperties = {
 	displayName: 'Provider',
 	name: 'provider',
 	type: 'options',
 	noDataExpression: true,
 	options: PROVIDERS.map((provider) => ({ name: provider.displayName, value: provider.id })),
-	default: 'buena',
+	default: DEFAULT_PROVIDER_ID,
 };
 
 export const providerCredentials: INodeCredentialDescription[] = PROVIDERS.map((provider) => ({
@@ -23,8 +26,15 @@ export const providerNameExpression = `${JSON.stringify(
 	Object.fromEntries(PROVIDERS.map((provider) => [provider.id, provider.displayName])),
 )}[$parameter["provider"]]`;
 
-/** The providers' names as a sentence would list them: "A", "A or B", "A, B or C". */
-export function providerNamesText(conjunction = 'or'): string {
-	const names = PROVIDERS.map((provider) => provider.displayName);
-	return names.length > 1 ? `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}` : (names[0] ?? '');
+/**
+ * The condition that shows a field only for some providers (`/provider` from inside a collection).
+ * None when they are all of this package's providers: a single-service package has no Provider
+ * parameter, and a condition on it would hide the field for good.
+ */
+export function whenProvider(
+	providerIds: readonly string[],
+	path: 'provider' | '/provider' = 'provider',
+): IDisplayOptions | undefined {
+	const all = PROVIDERS.every((provider) => providerIds.includes(provider.id));
+	return all ? undefined : { show: { [path]: [...providerIds] } };
 }

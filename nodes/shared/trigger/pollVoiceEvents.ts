@@ -5,10 +5,8 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { providerById } from '../providers';
 import type { VoiceProvider, VoiceRecord } from '../providers/types';
-import { providerProperty } from '../providers/nodeDescription';
-import { unknownProviderError } from '../providers/unknownProvider';
+import { selectedProvider } from '../providers/selectedProvider';
 import { pollProviderApi } from './pollProviderApi';
 import {
 	detectVoiceEvents,
@@ -28,9 +26,7 @@ interface TriggerSettings {
 
 function readSettings(context: IPollFunctions): TriggerSettings {
 	const node = context.getNode();
-	const providerId = context.getNodeParameter('provider', providerProperty.default) as string;
-	const provider = providerById(providerId);
-	if (!provider) throw unknownProviderError(node, providerId);
+	const provider = selectedProvider(context);
 	const rawEvents = [context.getNodeParameter('events', [])].flat() as unknown[];
 	const unknown = rawEvents.filter((event) => !VOICE_EVENTS.includes(event as VoiceEvent));
 	if (unknown.length) {

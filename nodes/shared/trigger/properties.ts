@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../providers';
-import { providerProperty } from '../providers/nodeDescription';
+import { whenProvider } from '../providers/nodeDescription';
 
 /** Providers whose voices are usable as soon as they exist: no training to finish or fail. */
 const untrainedProviders = PROVIDERS.filter((provider) => provider.voiceStatuses.length === 1).map(
@@ -9,7 +9,6 @@ const untrainedProviders = PROVIDERS.filter((provider) => provider.voiceStatuses
 );
 
 export const voiceCloneTriggerProperties: INodeProperties[] = [
-	providerProperty,
 	...(untrainedProviders.length
 		? [
 				{
@@ -18,7 +17,7 @@ export const voiceCloneTriggerProperties: INodeProperties[] = [
 					name: 'noTrainingNotice',
 					type: 'notice',
 					default: '',
-					displayOptions: { show: { provider: untrainedProviders } },
+					displayOptions: whenProvider(untrainedProviders),
 				} satisfies INodeProperties,
 			]
 		: []),

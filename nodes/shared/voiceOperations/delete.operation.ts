@@ -1,5 +1,4 @@
 import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
-import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
 /** Delete: frees the voice's slot in the account. Unknown voices and voices in use are item errors. */
@@ -8,7 +7,7 @@ export const deleteVoice: VoiceOperation = {
 	value: 'delete',
 	action: 'Delete a voice',
 	description: 'Delete a voice from the account',
-	properties: [voiceLocatorProperty({ displayOptions: showFor('delete') })],
+	properties: [voiceLocatorProperty()],
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

@@ -1,6 +1,5 @@
 import { voiceNotFoundError } from '../providers/voiceRecords';
 import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
-import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
 /** Get: one voice in the shared shape; a voice the provider does not know is an item error. */
@@ -9,7 +8,7 @@ export const get: VoiceOperation = {
 	value: 'get',
 	action: 'Get a voice',
 	description: 'Get one voice with its training status',
-	properties: [voiceLocatorProperty({ displayOptions: showFor('get') })],
+	properties: [voiceLocatorProperty()],
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

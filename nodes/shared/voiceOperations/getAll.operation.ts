@@ -2,8 +2,8 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 
 import { readNumberParameter, type NumberParameter } from '../execution/numberParameter';
 import { PROVIDERS } from '../providers';
+import { whenProvider } from '../providers/nodeDescription';
 import { VOICE_STATUSES, type VoiceStatus } from '../providers/types';
-import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
 /** Providers whose voices have more than one state: only they get a status filter. */
@@ -26,7 +26,6 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor('getAll'),
 	},
 	{
 		displayName: 'Limit',
@@ -35,7 +34,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['getAll'], returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Filters',
@@ -43,7 +42,6 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: showFor('getAll'),
 		options: [
 			{
 				displayName: 'Name Contains',
@@ -58,7 +56,7 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'ready',
 				description: 'Only voices in this training state',
-				displayOptions: { show: { '/provider': PROVIDERS_WITH_STATES } },
+				displayOptions: whenProvider(PROVIDERS_WITH_STATES, '/provider'),
 				options: [
 					{ name: 'Failed', value: 'failed', description: 'Training failed; the voice cannot be used' },
 					{ name: 'Processing', value: 'processing', description: 'Still training' },

@@ -2,7 +2,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { characterCount } from '../providers/voiceRecords';
 import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
-import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
 /** Speak: the voice says a text; the audio goes on the item as binary data. */
@@ -12,7 +11,7 @@ export const speak: VoiceOperation = {
 	action: 'Speak a text with a voice',
 	description: 'Hear a voice: turn a text into audio in binary data',
 	properties: [
-		voiceLocatorProperty({ displayOptions: showFor('speak') }),
+		voiceLocatorProperty(),
 		{
 			displayName: 'Text',
 			name: 'text',
@@ -21,7 +20,6 @@ export const speak: VoiceOperation = {
 			required: true,
 			default: '',
 			description: 'What the voice says. Its length is checked against the provider\'s limit before anything is sent.',
-			displayOptions: showFor('speak'),
 		},
 		{
 			displayName: 'Put Output File in Field',
@@ -30,7 +28,6 @@ export const speak: VoiceOperation = {
 			required: true,
 			default: 'data',
 			hint: 'The name of the output binary field to put the file in',
-			displayOptions: showFor('speak'),
 		},
 	],
 

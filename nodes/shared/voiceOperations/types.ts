@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { NodeOperation } from '../node/operation';
 import type { ProviderApi, VoiceProvider } from '../providers/types';
 
-/** What an operation gets for one input item. */
+/** What an item operation gets for one input item. */
 interface OperationInput {
 	context: IExecuteFunctions;
 	provider: VoiceProvider;
@@ -11,14 +12,8 @@ interface OperationInput {
 	itemIndex: number;
 }
 
-/** One operation of the node: its entry in the Operation list, its fields, and what it does with one item. */
-export interface VoiceOperation {
-	name: string;
-	value: string;
-	action: string;
-	description: string;
-	/** Its fields, shown only when it is selected. */
-	properties: INodeProperties[];
+/** An operation on one voice at a time: each input item runs it once (see runEachItem). */
+export interface VoiceOperation extends Omit<NodeOperation, 'run'> {
 	/** The output items of one input item; the router adds `pairedItem`. */
 	execute(input: OperationInput): Promise<INodeExecutionData[]>;
 }

@@ -1,9 +1,9 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { PROVIDERS } from '../providers';
+import { whenProvider } from '../providers/nodeDescription';
 import type { VoiceChanges } from '../providers/types';
 import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
-import { showFor } from './show';
 import type { VoiceOperation } from './types';
 
 const providersThatChange = (field: keyof VoiceChanges) =>
@@ -24,14 +24,13 @@ export const update: VoiceOperation = {
 	action: 'Update a voice',
 	description: 'Rename a voice or change its description',
 	properties: [
-		voiceLocatorProperty({ displayOptions: showFor('update') }),
+		voiceLocatorProperty(),
 		{
 			displayName: 'Update Fields',
 			name: 'updateFields',
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			displayOptions: showFor('update'),
 			options: [
 				{
 					displayName: 'Description',
@@ -39,7 +38,7 @@ export const update: VoiceOperation = {
 					type: 'string',
 					default: '',
 					description: 'The new description',
-					displayOptions: { show: { '/provider': providersThatChange('description') } },
+					displayOptions: whenProvider(providersThatChange('description'), '/provider'),
 				},
 				{
 					displayName: 'Name',
@@ -47,7 +46,7 @@ export const update: VoiceOperation = {
 					type: 'string',
 					default: '',
 					description: 'The new name. Where names must be unique, it is checked before the voice is renamed.',
-					displayOptions: { show: { '/provider': providersThatChange('name') } },
+					displayOptions: whenProvider(providersThatChange('name'), '/provider'),
 				},
 			],
 		},

@@ -1,9 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { providerById } from '../providers';
 import type { VoiceRecord } from '../providers/types';
-import { providerProperty } from '../providers/nodeDescription';
-import { unknownProviderError } from '../providers/unknownProvider';
+import { selectedProvider } from '../providers/selectedProvider';
 import { connectProvider, providerApi } from '../transport/providerApi';
 import { newestFirst } from './newestFirst';
 
@@ -23,9 +21,7 @@ function voiceListItem(voice: VoiceRecord): INodeListSearchItems {
  * provider that pages its list) and filters it here: the provider is not asked to search.
  */
 export async function searchVoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const providerId = this.getNodeParameter('provider', providerProperty.default) as string;
-	const provider = providerById(providerId);
-	if (!provider) throw unknownProviderError(this.getNode(), providerId);
+	const provider = selectedProvider(this);
 	const api = providerApi(await connectProvider(this, provider, 0));
 	const needle = filter?.trim().toLowerCase();
 	const voices = (await provider.listVoices(api)).filter(

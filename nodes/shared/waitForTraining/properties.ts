@@ -1,17 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { providerProperty } from '../providers/nodeDescription';
 import { voiceLocatorProperty } from '../voices/voiceLocator';
 
-export const waitForTrainingProperties: INodeProperties[] = [
-	{
-		displayName:
-			'This node keeps the execution running while it polls, up to the timeout. For trainings that may take longer, turn on Check Once and loop with a Wait node and an IF node on "status".',
-		name: 'longWaitNotice',
-		type: 'notice',
-		default: '',
-	},
-	providerProperty,
+export const longWaitNotice: INodeProperties = {
+	displayName:
+		'This node keeps the execution running while it polls, up to the timeout. For trainings that may take longer, turn on Check Once and loop with a Wait node and an IF node on "status".',
+	name: 'longWaitNotice',
+	type: 'notice',
+	default: '',
+};
+
+/** Wait for Training's fields after its notice (and the Provider, where a node has one). */
+export const waitForTrainingFields: INodeProperties[] = [
 	// A resource locator since 0.2: "By ID" starts with the incoming item's voiceId, and a plain
 	// string saved by an older workflow is still read (see voiceIdParameter).
 	voiceLocatorProperty({

@@ -9,9 +9,8 @@ import {
 
 import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
 import { readNumberParameter } from '../execution/numberParameter';
-import { providerById } from '../providers';
+import { selectedProvider } from '../providers/selectedProvider';
 import type { VoiceProvider, VoiceState } from '../providers/types';
-import { unknownProviderError } from '../providers/unknownProvider';
 import { voiceNotFoundError } from '../providers/voiceRecords';
 import { connectProvider, type ProviderConnection } from '../transport/providerApi';
 import { voiceIdParameter } from '../voices/voiceLocator';
@@ -125,8 +124,13 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 	const items = context.getInputData();
 	if (!items.length) return [];
 	const startedAt = Date.now();
-	const providerId = context.getNodeParameter('provider', 0) as string;
-	const provider = providerById(providerId);
+	const provider = (() => {
+		try {
+			return selectedProvider(context, 0);
+		} catch (error) {
+			return asNodeError(context, error, 0);
+		}
+	})();
 	const checkOnce = context.getNodeParameter('checkOnce', 0, false) as boolean;
 	// Read and checked before anything is sent; Check Once does not use it.
 	const intervalMs = checkOnce ? 0 : readNumberParameter(context, POLL_INTERVAL, 0) * 1000;
@@ -159,9 +163,8 @@ export async function waitForTraining(context: IExecuteFunctions): Promise<INode
 		fail(waiter.itemIndex, error, outputJson(waiter.itemIndex, waiter.voiceId, waiter.state, at));
 	};
 
-	if (!provider) {
-		const error = unknownProviderError(context.getNode(), providerId, 0);
-		items.forEach((_, itemIndex) => fail(itemIndex, error));
+	if (!('id' in provider)) {
+		items.forEach((_, itemIndex) => fail(itemIndex, provider));
 		return results.filter((item): item is INodeExecutionData => !!item);
 	}
 
