@@ -8,12 +8,14 @@
  * - n8n-workflow's `sleep`, the one way the nodes wait (transport/abortableSleep.ts), waits on this
  *   clock instead of real time: no production code changes for it.
  * - The clock moves only when nothing else can happen first: no HTTP request is in flight
- *   (node:diagnostics_channel's `http.client.*` events, from creation to `close`) and the event loop
- *   has been quiet for a few real milliseconds. It then jumps to the earliest wake-up.
+ *   (node:diagnostics_channel's `http.client.request.start`, until the request's `close`), no file
+ *   or network operation is pending (node:async_hooks), and the event loop has been quiet for a few
+ *   real milliseconds. It then jumps to the earliest wake-up.
  *
  * Real I/O takes no virtual time, so a request that hangs never ends a wait: tests of hanging
  * requests keep the real clock.
  */
+import { createHook, type AsyncHook } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 
@@ -29,6 +31,17 @@ interface Sleeper {
 /** Real milliseconds of quiet (no request in flight, nothing new) before the clock may jump. */
 const QUIET_CHECKS = 3;
 
+/** Short-lived operations (not timers, not long-lived handles) the clock waits for. */
+const PENDING_OPERATIONS = new Set([
+	'FSREQCALLBACK',
+	'FSREQPROMISE',
+	'FILEHANDLECLOSEREQ',
+	'GETADDRINFOREQWRAP',
+	'TCPCONNECTWRAP',
+	'WRITEWRAP',
+	'SHUTDOWNWRAP',
+]);
+
 /** Virtual time never goes back, from one test to the next (the rate pacers live per process). */
 let highWaterMark = 0;
 
@@ -38,6 +51,19 @@ export class VirtualClock {
 	private readonly sleepers: Sleeper[] = [];
 
 	private readonly inFlight = new Set<ClientRequest>();
+
+	private readonly pendingOperations = new Set<number>();
+
+	private readonly operations: AsyncHook = createHook({
+		init: (asyncId, type) => {
+			if (!PENDING_OPERATIONS.has(type)) return;
+			this.pendingOperations.add(asyncId);
+			this.activity++;
+		},
+		destroy: (asyncId) => {
+			if (this.pendingOperations.delete(asyncId)) this.activity++;
+		},
+	});
 
 	private activity = 0;
 
@@ -85,6 +111,7 @@ export class VirtualClock {
 		this.originalSleep = descriptor;
 		Object.defineProperty(workflow, 'sleep', { configurable: true, enumerable: true, get: () => this.sleep });
 		subscribe('http.client.request.start', this.onRequestStart);
+		this.operations.enable();
 	}
 
 	/** Installs the clock at the current time (or later); `uninstall` it after the test. */
@@ -117,6 +144,7 @@ export class VirtualClock {
 		this.sleepers.length = 0;
 		highWaterMark = Math.max(highWaterMark, Date.now());
 		unsubscribe('http.client.request.start', this.onRequestStart);
+		this.operations.disable();
 		Object.defineProperty(workflow, 'sleep', this.originalSleep);
 		jest.useRealTimers();
 	}
@@ -138,12 +166,12 @@ export class VirtualClock {
 		}
 	}
 
-	/** Until no request is in flight and nothing new happened for QUIET_CHECKS real milliseconds. */
+	/** Until nothing is in flight or pending and nothing new happened for QUIET_CHECKS real milliseconds. */
 	private async quiet(): Promise<void> {
 		let seen = this.activity;
 		for (let quietChecks = 0; quietChecks < QUIET_CHECKS; ) {
 			await new Promise((resolve) => setTimeout(resolve, 1));
-			if (this.inFlight.size || this.activity !== seen) {
+			if (this.inFlight.size || this.pendingOperations.size || this.activity !== seen) {
 				seen = this.activity;
 				quietChecks = 0;
 			} else {
