@@ -8,15 +8,24 @@ import { NodeApiError, type IDataObject } from 'n8n-workflow';
 import { VoiceCloneTrigger } from '../../../nodes/VoiceCloneTrigger/VoiceCloneTrigger.node';
 import { emittedJson, Poller } from '../../helpers/n8nPoller';
 import { sandboxCredentials } from '../../helpers/sandboxCredentials';
+import { VirtualClock } from '../../helpers/virtualClock';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
+/** Polls happen at times the test chooses (test/helpers/virtualClock.ts), days apart if need be. */
+let clock: VirtualClock;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ trainingMs: 60_000, rateLimit: { limit: 100_000, windowMs: 60_000 } });
 });
 afterAll(async () => await sandbox?.close());
-beforeEach(() => sandbox.reset());
+beforeEach(() => {
+	clock = VirtualClock.install();
+	sandbox.reset();
+});
+afterEach(() => clock.uninstall());
+
+const DAY = 24 * 60 * 60 * 1000;
 
 function trigger(parameters: Record<string, unknown> = {}, extra: { staticData?: IDataObject; credentialId?: string } = {}) {
 	return new Poller({
@@ -147,24 +156,26 @@ describe('Buena AI', () => {
 		const remove = sandbox.seedVoice('buena', { name: 'Remove' });
 		const poller = trigger();
 		await poller.poll();
+		await clock.sleep(60_000);
 		const res = await fetch(`${sandbox.buenaBaseUrl}/voice-clones/${remove}`, {
 			method: 'DELETE',
 			headers: { 'x-api-key': sandbox.keys.buena },
 		});
 		expect(res.status).toBe(200);
-		const before = Date.now();
+		const firstMissed = clock.now();
 		expect(await poller.poll()).toBeNull();
-		const saved = poller.nodeStaticData();
-		expect(saved.voices).toEqual({ [keep]: 'ready' });
-		const since = (saved.missing as Record<string, { since: string }>)[remove]?.since;
-		expect(Date.parse(since)).toBeGreaterThanOrEqual(before);
-		expect(saved.missing).toEqual({ [remove]: { status: 'ready', since } });
+		expect(poller.nodeStaticData()).toMatchObject({
+			voices: { [keep]: 'ready' },
+			missing: { [remove]: { status: 'ready', since: new Date(firstMissed).toISOString() } },
+		});
 
-		// The same memory after a restart, as if that poll was 30 days ago.
-		const monthAgo = new Date(Date.now() - 30 * 24 * 60 * 60 * 1000 - 1_000).toISOString();
-		const later = trigger({}, { staticData: { [`node:${poller.node.name}`]: { ...saved, missing: { [remove]: { status: 'ready', since: monthAgo } } } } });
-		expect(await later.poll()).toBeNull();
-		expect(later.nodeStaticData()).toMatchObject({ voices: { [keep]: 'ready' }, missing: {} });
+		// Later polls keep it, with the time it was first missed, until 30 days after that poll.
+		await clock.sleep(30 * DAY - 1);
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData().missing).toEqual({ [remove]: { status: 'ready', since: new Date(firstMissed).toISOString() } });
+		await clock.sleep(1);
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData()).toMatchObject({ voices: { [keep]: 'ready' }, missing: {} });
 	});
 
 	test('a restart after upgrading from the version 1 memory reports nothing again and saves version 2', async () => {
@@ -226,9 +237,9 @@ describe('Buena AI', () => {
 
 	test('a manual test run returns the newest matching voice and leaves the static data alone', async () => {
 		sandbox.seedVoice('buena', { name: 'Older Ready' });
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await clock.sleep(5);
 		sandbox.seedVoice('buena', { name: 'Newer Ready' });
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await clock.sleep(5);
 		sandbox.seedVoice('buena', { name: 'Newest Training', status: 'processing' });
 		const poller = trigger({ events: ['ready'] });
 		expect(events(await poller.poll('manual'))).toEqual(['ready:Newer Ready']);
