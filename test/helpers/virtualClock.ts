@@ -13,7 +13,8 @@
  *   real milliseconds. It then jumps to the earliest wake-up.
  *
  * Real I/O takes no virtual time, so a request that hangs never ends a wait: tests of hanging
- * requests keep the real clock.
+ * requests keep the real clock. Nor can the clock see plain computation: code that computes for
+ * more than a few real milliseconds without any I/O may see another wait end meanwhile.
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -28,7 +29,7 @@ interface Sleeper {
 	wake: () => void;
 }
 
-/** Real milliseconds of quiet (no request in flight, nothing new) before the clock may jump. */
+/** Checks, 1 real ms apart, that must all find nothing in flight and nothing new before the clock jumps. */
 const QUIET_CHECKS = 3;
 
 /** Short-lived operations (not timers, not long-lived handles) the clock waits for. */
@@ -42,7 +43,10 @@ const PENDING_OPERATIONS = new Set([
 	'SHUTDOWNWRAP',
 ]);
 
-/** Virtual time never goes back, from one test to the next (the rate pacers live per process). */
+/**
+ * Virtual time never goes back from one test to the next: a test file's rate pacers and sandbox
+ * keep times from its earlier tests.
+ */
 let highWaterMark = 0;
 
 export class VirtualClock {
@@ -171,6 +175,7 @@ export class VirtualClock {
 		let seen = this.activity;
 		for (let quietChecks = 0; quietChecks < QUIET_CHECKS; ) {
 			await new Promise((resolve) => setTimeout(resolve, 1));
+			if (!this.installed) return;
 			if (this.inFlight.size || this.pendingOperations.size || this.activity !== seen) {
 				seen = this.activity;
 				quietChecks = 0;
