@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { AudioProbeError, probeAudio } from '../../nodes/shared/audio';
 import { chunked, mutate, prng, validFixtures, VALID_DIR } from './helpers';
 
-/** Small deterministic fuzz run; `npm run fuzz:probe` does the long one. */
+/**
+ * Small deterministic fuzz run of what the probe answers; `npm run fuzz:probe` does the long one
+ * and holds every case to a time bound (`--max-ms`): how fast it is, is measured there, not here.
+ */
 describe('fuzzing the probe', () => {
 	const seeds = validFixtures().map((name) => readFileSync(join(VALID_DIR, name)));
 	const CASES = 3000;
@@ -11,13 +14,11 @@ describe('fuzzing the probe', () => {
 	it(`gives only AudioInfo or AudioProbeError for ${CASES} mutated inputs`, async () => {
 		const rnd = prng(20240601);
 		const outcomes: Record<string, number> = {};
-		let slowest = 0;
 		for (let i = 0; i < CASES; i++) {
 			let input: Uint8Array = seeds[Math.floor(rnd() * seeds.length)];
 			const rounds = 1 + Math.floor(rnd() * 3);
 			for (let r = 0; r < rounds; r++) input = mutate(input, rnd);
 			const streamed = rnd() < 0.3;
-			const started = performance.now();
 			let outcome: string;
 			try {
 				const source = streamed ? chunked(input, 1 + Math.floor(rnd() * 5000)) : input;
@@ -35,10 +36,8 @@ describe('fuzzing the probe', () => {
 				}
 				outcome = error.code;
 			}
-			slowest = Math.max(slowest, performance.now() - started);
 			outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
 		}
-		expect(slowest).toBeLessThan(2000);
 		expect(Object.keys(outcomes).length).toBeGreaterThan(4);
 	});
 });

@@ -15,7 +15,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { abortableSleep } from '../../nodes/shared/transport/abortableSleep';
 import { pairedItems, runNode } from './n8nRunner';
+import { VirtualClock } from './virtualClock';
 
 // ---------------------------------------------------------------------------------------------
 // Test node types (here on purpose: they only exist to prove the runner)
@@ -178,12 +180,36 @@ class ShowCredentials implements INodeType {
 	}
 }
 
-/** Waits like a polling node does, on the execution's cancel signal. */
+/** How each WaitForCancel run's 10 s wait ended. */
+const waitEndings: string[] = [];
+
+/** Waits 10 s like a polling node does, on the execution's cancel signal, and notes how the wait ended. */
 class WaitForCancel implements INodeType {
-	description = describeNode('waitForCancel');
+	description = describeNode('waitForCancel', {
+		properties: [
+			{
+				displayName: 'Wait',
+				name: 'wait',
+				type: 'options',
+				options: [
+					{ name: "n8n-workflow's sleepWithAbort (real time)", value: 'sleepWithAbort' },
+					{ name: "The nodes' abortableSleep (n8n-workflow's sleep: a VirtualClock's time)", value: 'abortableSleep' },
+				],
+				default: 'sleepWithAbort',
+			},
+		],
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		await sleepWithAbort(10_000, this.getExecutionCancelSignal());
+		const signal = this.getExecutionCancelSignal();
+		const wait = this.getNodeParameter('wait', 0, 'sleepWithAbort') === 'abortableSleep' ? abortableSleep : sleepWithAbort;
+		try {
+			await wait(10_000, signal);
+			waitEndings.push('slept');
+		} catch (error) {
+			waitEndings.push(signal?.aborted ? 'aborted' : `failed: ${String(error)}`);
+			throw error;
+		}
 		return [this.getInputData()];
 	}
 }
@@ -455,15 +481,35 @@ describe('runNode: errors, continueOnFail and the error output', () => {
 });
 
 describe('runNode: cancel', () => {
-	it('aborts the execution cancel signal after cancelAfterMs', async () => {
+	beforeEach(() => {
+		waitEndings.length = 0;
+	});
+
+	it('aborts the execution cancel signal after cancelAfterMs: the 10 s wait ends by the abort', async () => {
 		const result = await runNode({
 			nodeType: new WaitForCancel(),
 			parameters: {},
 			cancelAfterMs: 100,
 		});
 
-		expect(result.durationMs).toBeLessThan(1000);
 		expect(result.status).toBe('canceled');
+		expect(waitEndings).toEqual(['aborted']);
+	});
+
+	it('aborts it when cancelWhen resolves, e.g. at a time on a virtual clock', async () => {
+		const clock = VirtualClock.install();
+		try {
+			const result = await runNode({
+				nodeType: new WaitForCancel(),
+				parameters: { wait: 'abortableSleep' },
+				cancelWhen: async () => await clock.sleep(100),
+			});
+			expect(result.status).toBe('canceled');
+			expect(waitEndings).toEqual(['aborted']);
+			expect(clock.elapsed()).toBe(100);
+		} finally {
+			clock.uninstall();
+		}
 	});
 });
 

@@ -108,8 +108,13 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** The node setting "On Error". */
 	onError?: OnErrorSetting;
-	/** Cancel the execution (the real cancel: WorkflowExecute's abort signal) after this delay. */
+	/** Cancel the execution (the real cancel: WorkflowExecute's abort signal) after this many real milliseconds. */
 	cancelAfterMs?: number;
+	/**
+	 * Cancel the execution when the promise this returns resolves; called as the execution starts.
+	 * E.g. `() => clock.sleep(300)` (test/helpers/virtualClock.ts) or "once the sandbox got the request".
+	 */
+	cancelWhen?: () => Promise<unknown>;
 	/** typeVersion of the node; default the node type's (default/latest) version. */
 	typeVersion?: number;
 	/** Name of the node under test; default the node type's default name. */
@@ -133,7 +138,7 @@ export interface RunNodeResult {
 	 * turned a failure into an item itself (`if (this.continueOnFail())`).
 	 */
 	error?: Error;
-	/** Wall time of the workflow execution. */
+	/** Wall time of the workflow execution: for reports only; tests assert on a VirtualClock (test/helpers/virtualClock.ts). */
 	durationMs: number;
 	/** 'success' | 'error' | 'canceled' | … as n8n reports it. */
 	status: IRun['status'];
@@ -415,12 +420,17 @@ async function execute(
 		options.cancelAfterMs === undefined
 			? undefined
 			: setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	let finished = false;
+	void options.cancelWhen?.().then(() => {
+		if (!finished) execution.cancel();
+	});
 	let run: IRun;
 	try {
 		// On cancel WorkflowExecute aborts the signal and still resolves, once the running node
 		// has returned or thrown, with status 'canceled'.
 		run = await execution;
 	} finally {
+		finished = true;
 		if (cancelTimer) clearTimeout(cancelTimer);
 	}
 	const durationMs = performance.now() - started;

@@ -1,5 +1,6 @@
+import { VirtualClock } from '../helpers/virtualClock';
 import { startSandbox, type Sandbox } from './index';
-import { ffmpegAudio, json, postMultipart, request, sleep, wav, type Part } from './testUtil';
+import { ffmpegAudio, json, postMultipart, request, wav, type Part } from './testUtil';
 
 const MIB = 1024 * 1024;
 let sb: Sandbox;
@@ -183,30 +184,39 @@ describe('create', () => {
 });
 
 describe('training state machine', () => {
+	// Training follows the clock: a virtual one (test/helpers/virtualClock.ts) makes each state exact.
+	let clock: VirtualClock;
+	beforeEach(() => {
+		clock = VirtualClock.install();
+	});
+	afterEach(() => clock.uninstall());
+
 	it('processing with rising progress, then ready and active', async () => {
 		const r = await create([{ name: 'name', value: 'Trainee' }, file()]);
 		const id = r.json.data.voiceId;
 		const get = async () => (await request(`${sb.buenaBaseUrl}/voice-clones`, { headers: auth })).json.data.find((v: any) => v.voiceId === id);
 		const first = await get();
-		expect(first).toMatchObject({ status: 'processing', isActive: false, error_message: null });
-		await sleep(120);
-		const mid = await get();
-		expect(mid.status).toBe('processing');
-		expect(mid.training_progress).toBeGreaterThan(first.training_progress);
-		expect(mid.training_progress).toBeLessThan(100);
-		await sleep(250);
+		expect(first).toMatchObject({ status: 'processing', isActive: false, error_message: null, training_progress: 0 });
+		// 120 ms of 300: 40 %.
+		await clock.sleep(120);
+		expect(await get()).toMatchObject({ status: 'processing', training_progress: 40 });
+		// Capped at 99 until done, then ready at exactly the training time.
+		await clock.sleep(179);
+		expect(await get()).toMatchObject({ status: 'processing', training_progress: 99 });
+		await clock.sleep(1);
 		const done = await get();
 		expect(done).toMatchObject({ status: 'ready', training_progress: 100, isActive: true, error_message: null, sampleCount: 1, labels: {} });
 		for (const k of ['voiceId', 'name', 'description', 'createdAt', 'updatedAt']) expect(done).toHaveProperty(k);
 	});
 
-	it('[fail-training] in the name or description fails at about half the training time', async () => {
+	it('[fail-training] in the name or description fails at half the training time', async () => {
 		const a = (await create([{ name: 'name', value: 'Bad [fail-training]' }, file()])).json.data.voiceId;
 		const b = (await create([{ name: 'name', value: 'Bad 2' }, { name: 'description', value: 'x [fail-training] y' }, file()])).json.data.voiceId;
-		await sleep(60);
+		// Half of the 300 ms training: still processing 1 ms before, failed at 150 ms.
+		await clock.sleep(149);
 		let list = (await request(`${sb.buenaBaseUrl}/voice-clones`, { headers: auth })).json.data;
 		expect(list.map((v: any) => v.status)).toEqual(['processing', 'processing']);
-		await sleep(150);
+		await clock.sleep(1);
 		list = (await request(`${sb.buenaBaseUrl}/voice-clones?status=failed`, { headers: auth })).json.data;
 		expect(list.map((v: any) => v.voiceId).sort()).toEqual([a, b].sort());
 		for (const v of list) {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 
+import { VirtualClock } from '../helpers/virtualClock';
 import { startSandbox, type RequestLogEntry, type Sandbox } from './index';
 import { defaultShapes } from './shapes';
-import { json, multipart, postMultipart, request, sleep, wav } from './testUtil';
+import { json, multipart, postMultipart, request, wav } from './testUtil';
 
 const MIB = 1024 * 1024;
 let sb: Sandbox;
@@ -92,8 +93,11 @@ describe('request log', () => {
 });
 
 describe('rate limiting (Buena, per key)', () => {
-	it('headers on every answer, 429 with retryAfter over the limit, new window later', async () => {
+	it('headers on every answer, 429 with retryAfter over the limit, a new window exactly a window later', async () => {
 		sb.configure({ rateLimit: { limit: 3, windowMs: 1000 } });
+		// The window follows the clock: a virtual one (test/helpers/virtualClock.ts) puts every request
+		// of the first window in it, however slow the machine, and ends it at an exact time.
+		const clock = VirtualClock.install();
 		try {
 			const h = { 'x-api-key': sb.keys.buena };
 			const remaining: string[] = [];
@@ -102,7 +106,8 @@ describe('rate limiting (Buena, per key)', () => {
 				expect(r.status).toBe(200);
 				expect(r.headers['x-ratelimit-limit']).toBe('3');
 				expect(r.headers['x-ratelimit-window']).toBe('1');
-				expect(Number(r.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+				// The window's end in unix seconds, rounded up: it began with the first request.
+				expect(r.headers['x-ratelimit-reset']).toBe(String(Math.ceil((clock.startedAt + 1000) / 1000)));
 				remaining.push(String(r.headers['x-ratelimit-remaining']));
 			}
 			expect(remaining).toEqual(['2', '1', '0']);
@@ -118,7 +123,9 @@ describe('rate limiting (Buena, per key)', () => {
 			// a rate-limited create is not performed
 			const c = await postMultipart(`${sb.buenaBaseUrl}/voice-clones`, [{ name: 'name', value: 'x' }, { name: 'files', data: sample, fileName: 'a.wav' }], h);
 			expect(c.status).toBe(429);
-			await sleep(1050);
+			await clock.sleep(999);
+			expect((await request(`${sb.buenaBaseUrl}/voice-clones`, { headers: h })).status).toBe(429);
+			await clock.sleep(1);
 			const again = await request(`${sb.buenaBaseUrl}/voice-clones`, { headers: h });
 			expect(again.status).toBe(200);
 			expect(again.json.data).toEqual([]);
@@ -126,6 +133,7 @@ describe('rate limiting (Buena, per key)', () => {
 			// Bland has no documented limit: no headers
 			expect((await request(`${sb.blandBaseUrl}/v1/voices`, { headers: { Authorization: sb.keys.bland } })).headers['x-ratelimit-limit']).toBeUndefined();
 		} finally {
+			clock.uninstall();
 			sb.configure({ rateLimit: { limit: 10_000, windowMs: 60_000 } });
 		}
 	});

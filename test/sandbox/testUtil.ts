@@ -125,6 +125,11 @@ export function ffmpegAudio(): { mp3(seconds: number): Buffer; m4a(seconds: numb
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Resolves once `condition` holds, checking every few milliseconds (waits for an event, asserts no time). */
+export async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await sleep(5);
+}
+
 /** Resolves with the error a request fails with (it must fail). */
 export async function failure(p: Promise<unknown>): Promise<Error> {
 	try {

@@ -1,6 +1,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeWav } from '../../helpers/wav';
 import type { RunnerInputItem } from '../../helpers/n8nRunner';
+import { VirtualClock } from '../../helpers/virtualClock';
 import { apiRequests, createRequests, runCreate } from './helpers';
 
 let sandbox: Sandbox;
@@ -36,17 +37,30 @@ describe('batch cloning', () => {
 	it('stays under a small rate-limit window by waiting instead of failing', async () => {
 		// 8 clones = 16 requests (a quota check and an upload each) through a window of 5 per second.
 		sandbox.configure({ rateLimit: { limit: 5, windowMs: 1_000 }, buenaMaxClones: 100 });
-		const result = await runCreate(
-			sandbox,
-			{ provider: 'buena', name: '={{ $json.name }}', cloneLimit: 100, options: { concurrency: 4 } },
-			leads(8),
-		);
-		expect(result.error).toBeUndefined();
-		expect(result.outputs[0]).toHaveLength(8);
-		const statuses = apiRequests(sandbox, 'buena').map((entry) => entry.status);
-		expect(statuses).toHaveLength(16);
-		expect(statuses.filter((status) => status === 429)).toEqual([]);
-		expect(result.durationMs).toBeGreaterThan(2_000);
+		// On a virtual clock the sandbox's windows share (test/helpers/virtualClock.ts), with a key of
+		// its own, so that no other test's pacer knows it.
+		const apiKey = 'bna_batch_rate_window_test';
+		sandbox.addKey('buena', apiKey);
+		const clock = VirtualClock.install();
+		try {
+			const result = await runCreate(
+				sandbox,
+				{ provider: 'buena', name: '={{ $json.name }}', cloneLimit: 100, options: { concurrency: 4 } },
+				leads(8),
+				{ credentials: { buenaApi: { apiKey, baseUrl: sandbox.buenaBaseUrl } } },
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0]).toHaveLength(8);
+			const requests = apiRequests(sandbox, 'buena');
+			expect(requests).toHaveLength(16);
+			expect(requests.filter((entry) => entry.status === 429)).toEqual([]);
+			// It used each 1 s window's five requests and waited for the next window, no longer.
+			const windows = requests.map((entry) => Math.floor((entry.at - clock.startedAt) / 1_000));
+			expect(windows).toEqual(requests.map((_, index) => Math.floor(index / 5)));
+			expect(clock.elapsed()).toBe(Math.floor((requests.length - 1) / 5) * 1_000);
+		} finally {
+			clock.uninstall();
+		}
 	});
 
 	it('fails the rest fast once the Buena quota is reached mid-batch, keeping the earlier clones', async () => {

@@ -2,6 +2,7 @@ import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { startSandbox, type FaultSpec, type Sandbox } from '../../sandbox';
 import { makeWav } from '../../helpers/wav';
+import { recordClientRequestErrors, until } from '../../helpers/clientRequestErrors';
 import type { RunnerInputItem } from '../../helpers/n8nRunner';
 import { apiRequests, createRequests, runCreate } from './helpers';
 
@@ -258,11 +259,23 @@ describe('secrets and transport safety', () => {
 		expect(sandbox.log()).toEqual([]);
 	});
 
-	it('stops promptly when the execution is cancelled mid-upload', async () => {
+	it('a cancel mid-upload aborts the upload, and nothing is sent after it', async () => {
 		sandbox.injectFault({ mode: 'hang', provider: 'buena', method: 'POST' });
-		const result = await runCreate(sandbox, { provider: 'buena', name: 'Cancelled' }, [sample()], { cancelAfterMs: 500 });
-		expect(result.status).toBe('canceled');
-		expect(result.durationMs).toBeLessThan(5_000);
-		expect(createRequests(sandbox, 'buena')).toHaveLength(1);
+		const recorded = recordClientRequestErrors();
+		try {
+			// Cancelled once the provider holds the upload: nothing but the cancel can end it then.
+			const result = await runCreate(sandbox, { provider: 'buena', name: 'Cancelled' }, [sample()], {
+				cancelWhen: async () => await until(() => createRequests(sandbox, 'buena').length > 0),
+			});
+			expect(result.status).toBe('canceled');
+			await until(() => recorded.errors.length > 0);
+			expect(recorded.errors).toEqual([{ name: 'CanceledError', code: 'ERR_CANCELED', message: 'canceled' }]);
+			// One upload, cut short; no lookup and no second upload after the cancel.
+			expect(createRequests(sandbox, 'buena').map((entry) => [entry.fault, entry.status])).toEqual([['hang', 0]]);
+			const log = apiRequests(sandbox, 'buena');
+			expect(log.slice(log.findIndex((entry) => entry.fault === 'hang') + 1)).toEqual([]);
+		} finally {
+			recorded.stop();
+		}
 	});
 });

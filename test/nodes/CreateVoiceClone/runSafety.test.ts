@@ -98,9 +98,20 @@ describe('numeric options are checked before anything is sent', () => {
 		expect(sandbox.log()).toEqual([]);
 	});
 
-	it('accepts a number given as text by an expression ("3")', async () => {
-		const result = await runCreate(sandbox, { provider: 'bland', name: 'Texty', options: { maxRetries: '={{ "3" }}' } }, leads(1));
-		expect(result.error).toBeUndefined();
+	it.each([
+		['"0": the one 503 is the answer', '={{ "0" }}', 1, 'fails'],
+		['"1": one retry after the 503', '={{ "1" }}', 2, 'creates'],
+	])('reads a number given as text by an expression as that number: Max Retries %s', async (_label, maxRetries, uploads, outcome) => {
+		// One 503 before the clone is stored: only the number of retries decides whether it is made.
+		sandbox.injectFault({ mode: 'status', status: 503, provider: 'bland', method: 'POST', pathIncludes: '/v1/voices/clone' });
+		const result = await runCreate(sandbox, { provider: 'bland', name: 'Texty', options: { maxRetries } }, leads(1));
+		expect(createRequests(sandbox, 'bland')).toHaveLength(uploads);
+		if (outcome === 'fails') {
+			expect((result.error as NodeApiError).httpCode).toBe('503');
+		} else {
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0][0].json).toMatchObject({ name: 'Texty', voiceId: expect.any(String), recovered: false });
+		}
 	});
 
 	it('with continue on fail, only the item with the bad value fails; the others are cloned', async () => {
@@ -138,7 +149,9 @@ describe('what a create answers', () => {
 		expect(apiRequests(sandbox, 'buena').map((entry) => entry.method)).toEqual(['GET', 'POST', 'GET']);
 	});
 
-	it('a 2xx without a voice id whose voice exists: the voice is found and output', async () => {
+	it('a 2xx without a voice id whose voice exists: the voice it made is found and output, not an older one of that name', async () => {
+		// Buena allows several voices with one name (Create Another, the default): an older one is there.
+		const older = sandbox.seedVoice('buena', { name: 'Found Later' });
 		sandbox.injectFault({
 			mode: 'json',
 			status: 201,
@@ -150,7 +163,14 @@ describe('what a create answers', () => {
 		});
 		const result = await runCreate(sandbox, { provider: 'buena', name: 'Found Later' }, leads(1));
 		expect(result.error).toBeUndefined();
-		expect(result.outputs[0][0].json).toMatchObject({ name: 'Found Later', recovered: true });
+		const stored = (await (await fetch(`${sandbox.buenaBaseUrl}/voice-clones`, { headers: { 'x-api-key': sandbox.keys.buena } })).json()) as {
+			data: Array<{ voiceId: string; name: string }>;
+		};
+		// One upload made one voice; that one is output, recovered by the lookup.
+		expect(createRequests(sandbox, 'buena')).toHaveLength(1);
+		expect(stored.data.map((voice) => voice.name)).toEqual(['Found Later', 'Found Later']);
+		const made = stored.data.find((voice) => voice.voiceId !== older);
+		expect(result.outputs[0][0].json).toMatchObject({ name: 'Found Later', recovered: true, voiceId: made?.voiceId });
 	});
 
 	it('an upload whose answer was lost, when the lookup fails too, says the voice may exist', async () => {

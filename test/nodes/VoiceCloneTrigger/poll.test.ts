@@ -8,15 +8,24 @@ import { NodeApiError, type IDataObject } from 'n8n-workflow';
 import { VoiceCloneTrigger } from '../../../nodes/VoiceCloneTrigger/VoiceCloneTrigger.node';
 import { emittedJson, Poller } from '../../helpers/n8nPoller';
 import { sandboxCredentials } from '../../helpers/sandboxCredentials';
+import { VirtualClock } from '../../helpers/virtualClock';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
+/** Polls happen at times the test chooses (test/helpers/virtualClock.ts), days apart if need be. */
+let clock: VirtualClock;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ trainingMs: 60_000, rateLimit: { limit: 100_000, windowMs: 60_000 } });
 });
 afterAll(async () => await sandbox?.close());
-beforeEach(() => sandbox.reset());
+beforeEach(() => {
+	clock = VirtualClock.install();
+	sandbox.reset();
+});
+afterEach(() => clock.uninstall());
+
+const DAY = 24 * 60 * 60 * 1000;
 
 function trigger(parameters: Record<string, unknown> = {}, extra: { staticData?: IDataObject; credentialId?: string } = {}) {
 	return new Poller({
@@ -40,9 +49,10 @@ describe('Buena AI', () => {
 
 		expect(await poller.poll()).toBeNull();
 		expect(poller.nodeStaticData()).toEqual({
-			version: 1,
+			version: 2,
 			account: 'buena:cred-buenaApi',
 			voices: { [ready]: 'ready', [training]: 'processing' },
+			missing: {},
 		});
 
 		expect(await poller.poll()).toBeNull();
@@ -112,19 +122,87 @@ describe('Buena AI', () => {
 		expect(events(await poller.poll())).toEqual(['created:Alex for Northwind', 'ready:Alex for Northwind']);
 	});
 
-	test('voices deleted from the account are dropped from the static data', async () => {
+	test('a voice a listing leaves out is not announced again when it is listed again', async () => {
+		const poller = trigger();
+		const early = sandbox.seedVoice('buena', { name: 'Early', status: 'processing' });
+		expect(await poller.poll()).toBeNull();
+		const fresh = sandbox.seedVoice('buena', { name: 'Fresh' });
+		expect(events(await poller.poll())).toEqual(['created:Fresh', 'ready:Fresh']);
+
+		// One listing leaves Fresh out (a provider hiccup, a page that shifted while it was read).
+		const listed = (await (await fetch(`${sandbox.buenaBaseUrl}/voice-clones`, { headers: { 'x-api-key': sandbox.keys.buena } })).json()) as {
+			data: Array<{ voiceId: string }>;
+		};
+		const short = listed.data.filter((clone) => clone.voiceId !== fresh);
+		expect(short.map((clone) => clone.voiceId)).toEqual([early]);
+		sandbox.injectFault({
+			mode: 'json',
+			body: { success: true, data: short, pagination: { total: 1, limit: 100, offset: 0, hasMore: false } },
+			provider: 'buena',
+			method: 'GET',
+		});
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData().voices).toEqual({ [early]: 'processing' });
+
+		// Listed again: nothing fires for it, and the voice still training reports its training once.
+		sandbox.markReady(early);
+		expect(events(await poller.poll())).toEqual(['ready:Early']);
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData()).toMatchObject({ voices: { [early]: 'ready', [fresh]: 'ready' }, missing: {} });
+	});
+
+	test('a deleted voice is remembered as missing, and forgotten 30 days after a poll first missed it', async () => {
 		const keep = sandbox.seedVoice('buena', { name: 'Keep' });
 		const remove = sandbox.seedVoice('buena', { name: 'Remove' });
 		const poller = trigger();
 		await poller.poll();
-		expect(Object.keys(poller.nodeStaticData().voices as object).sort()).toEqual([keep, remove].sort());
+		await clock.sleep(60_000);
 		const res = await fetch(`${sandbox.buenaBaseUrl}/voice-clones/${remove}`, {
 			method: 'DELETE',
 			headers: { 'x-api-key': sandbox.keys.buena },
 		});
 		expect(res.status).toBe(200);
+		const firstMissed = clock.now();
 		expect(await poller.poll()).toBeNull();
-		expect(poller.nodeStaticData().voices).toEqual({ [keep]: 'ready' });
+		expect(poller.nodeStaticData()).toMatchObject({
+			voices: { [keep]: 'ready' },
+			missing: { [remove]: { status: 'ready', since: new Date(firstMissed).toISOString() } },
+		});
+
+		// Later polls keep it, with the time it was first missed, until 30 days after that poll.
+		await clock.sleep(30 * DAY - 1);
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData().missing).toEqual({ [remove]: { status: 'ready', since: new Date(firstMissed).toISOString() } });
+		await clock.sleep(1);
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData()).toMatchObject({ voices: { [keep]: 'ready' }, missing: {} });
+	});
+
+	test('a restart after upgrading from the version 1 memory reports nothing again and saves version 2', async () => {
+		const ready = sandbox.seedVoice('buena', { name: 'Ready' });
+		const training = sandbox.seedVoice('buena', { name: 'Training', status: 'processing' });
+		const upgraded = trigger(
+			{},
+			{
+				staticData: {
+					[`node:${trigger().node.name}`]: {
+						version: 1,
+						account: 'buena:cred-buenaApi',
+						voices: { [ready]: 'ready', [training]: 'processing', gone: 'processing+ready' },
+					},
+				},
+			},
+		);
+		expect(await upgraded.poll()).toBeNull();
+		expect(upgraded.staticDataChanged()).toBe(true);
+		expect(upgraded.nodeStaticData()).toEqual({
+			version: 2,
+			account: 'buena:cred-buenaApi',
+			voices: { [ready]: 'ready', [training]: 'processing' },
+			missing: { gone: { status: 'processing+ready', since: expect.any(String) } },
+		});
+		sandbox.markReady(training);
+		expect(events(await upgraded.poll())).toEqual(['ready:Training']);
 	});
 
 	test('static data is only marked changed when there is something new to remember', async () => {
@@ -159,9 +237,9 @@ describe('Buena AI', () => {
 
 	test('a manual test run returns the newest matching voice and leaves the static data alone', async () => {
 		sandbox.seedVoice('buena', { name: 'Older Ready' });
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await clock.sleep(5);
 		sandbox.seedVoice('buena', { name: 'Newer Ready' });
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await clock.sleep(5);
 		sandbox.seedVoice('buena', { name: 'Newest Training', status: 'processing' });
 		const poller = trigger({ events: ['ready'] });
 		expect(events(await poller.poll('manual'))).toEqual(['ready:Newer Ready']);
@@ -213,6 +291,21 @@ describe('Buena AI', () => {
 });
 
 describe('Bland AI', () => {
+	test('an empty listing forgets nothing: the voices are not new when they are listed again', async () => {
+		sandbox.seedVoice('bland', { name: 'One' });
+		const poller = trigger({ provider: 'bland' });
+		expect(await poller.poll()).toBeNull();
+		sandbox.seedVoice('bland', { name: 'Two' });
+		expect(events(await poller.poll())).toEqual(['created:Two', 'ready:Two']);
+		sandbox.injectFault({ mode: 'json', body: { voices: [] }, provider: 'bland', method: 'GET', count: 2 });
+		expect(await poller.poll()).toBeNull();
+		expect(await poller.poll()).toBeNull();
+		expect(poller.nodeStaticData().voices).toEqual({});
+		expect(await poller.poll()).toBeNull();
+		expect(Object.keys(poller.nodeStaticData().voices as object)).toHaveLength(2);
+		expect(poller.nodeStaticData().missing).toEqual({});
+	});
+
 	test('one GET /v1/voices per poll; a new voice is created and ready at once', async () => {
 		sandbox.seedVoice('bland', { name: 'Existing' });
 		const poller = trigger({ provider: 'bland' });

@@ -1,31 +1,42 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { pairedItems } from '../../helpers/n8nRunner';
+import { VirtualClock } from '../../helpers/virtualClock';
 import { FAIL_TRAINING_MESSAGE, type Sandbox } from '../../sandbox';
-import { itemsFor, listCalls, runWait, sleep, startWaitSandbox } from './helpers';
+import { itemsFor, listCalls, runWait, startWaitSandbox } from './helpers';
 
+/**
+ * On a virtual clock (test/helpers/virtualClock.ts): the node, n8n and the sandbox's training and
+ * rate limits share one clock that moves only while the node waits, so every time below is exact.
+ */
 let sandbox: Sandbox;
+let clock: VirtualClock;
 
 beforeAll(async () => {
 	sandbox = await startWaitSandbox();
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => {
+	clock = VirtualClock.install();
 	sandbox.reset();
 	sandbox.configure({ trainingMs: 1_000, rateLimit: { limit: 100_000, windowMs: 60_000 } });
 });
+afterEach(() => clock.uninstall());
 
 const processing = (name = 'Sales Voice') => sandbox.seedVoice('buena', { name, status: 'processing' });
+/** When each list call was made, in ms since `since`. */
+const callTimes = (calls: ReturnType<typeof listCalls>, since = clock.startedAt) => calls.map((call) => call.at - since);
+const gapsBetween = (calls: ReturnType<typeof listCalls>) => calls.slice(1).map((call, index) => call.at - calls[index].at);
 
 describe('Wait for Training, Buena AI', () => {
 	it('waits while the progress rises and outputs the voice once it is ready', async () => {
 		sandbox.configure({ trainingMs: 1_500 });
 		const voiceId = processing();
-		const started = Date.now();
+		const readyAt = clock.now() + 1_500;
 
 		// Check Once shows the training moving...
 		const early = await runWait(sandbox, { checkOnce: true }, itemsFor([voiceId]));
-		await sleep(400);
+		await clock.sleep(400);
 		const later = await runWait(sandbox, { checkOnce: true }, itemsFor([voiceId]));
 		const [earlyProgress, laterProgress] = [early, later].map((run) => run.outputs[0][0].json.trainingProgress as number);
 		expect(early.outputs[0][0].json.status).toBe('processing');
@@ -35,8 +46,8 @@ describe('Wait for Training, Buena AI', () => {
 
 		// ...and waiting returns it ready.
 		sandbox.clearLog();
+		const waitStarted = clock.now();
 		const result = await runWait(sandbox, {}, [{ json: { voiceId, campaign: 'spring' } }]);
-		const readyAt = started + 1_500;
 		expect(result.error).toBeUndefined();
 		expect(result.outputs).toHaveLength(1);
 		const [item] = result.outputs[0];
@@ -47,15 +58,13 @@ describe('Wait for Training, Buena AI', () => {
 			trainingProgress: 100,
 			voice: { voiceId, name: 'Sales Voice', status: 'ready', training_progress: 100, isActive: true },
 		});
-		expect(new Date(item.json.checkedAt as string).getTime()).toBeGreaterThanOrEqual(readyAt);
-		// Noticed within one poll interval (0.1 s) of becoming ready, plus slack for the runner.
-		expect(new Date(item.json.checkedAt as string).getTime() - readyAt).toBeLessThan(100 + 150);
-		expect(item.json.waitedSeconds).toBeGreaterThan(0.3);
+		// Noticed by the round at which it became ready (rounds every 0.1 s from 0.4 s on, ready at 1.5 s).
+		expect(item.json.checkedAt).toBe(new Date(readyAt).toISOString());
+		expect(item.json.waitedSeconds).toBe(1.1);
 		expect(pairedItems(item)).toEqual([{ item: 0 }]);
-		// One list call per round, at most one round per 0.1 s.
+		// One list call per round, one round per 0.1 s.
 		const calls = listCalls(sandbox);
-		expect(calls.length).toBeGreaterThan(3);
-		expect(calls.length).toBeLessThanOrEqual(Math.ceil(result.durationMs / 100) + 1);
+		expect(callTimes(calls, waitStarted)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1_000, 1_100]);
 		expect(calls.every((call) => call.status === 200 && call.query.offset === '0')).toBe(true);
 	});
 
@@ -72,7 +81,8 @@ describe('Wait for Training, Buena AI', () => {
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toContain(FAIL_TRAINING_MESSAGE);
 		expect(result.error?.message).toContain(failing);
-		expect(result.durationMs).toBeLessThan(1_500);
+		// It fails at half the training time: noticed by the round at 0.5 s.
+		expect(clock.elapsed()).toBe(500);
 	});
 
 	it('sends a failed training to the error output with its pairedItem while the other items go on', async () => {
@@ -107,9 +117,9 @@ describe('Wait for Training, Buena AI', () => {
 		expect(timedOut.json).toMatchObject({ voiceId: slow, status: 'processing', statusCode: null });
 		expect(timedOut.json.description).toContain('Check Once');
 		expect(pairedItems(timedOut)).toEqual([{ item: 0 }]);
-		// It gave up at the timeout, not a round later.
-		expect(result.durationMs).toBeGreaterThanOrEqual(600);
-		expect(result.durationMs).toBeLessThan(600 + 300);
+		// It gave up at the timeout, with a last check there, not a round later.
+		expect(clock.elapsed()).toBe(600);
+		expect(callTimes(listCalls(sandbox)).at(-1)).toBe(600);
 	});
 
 	it('fails a voice that is not in the list at once instead of waiting for it', async () => {
@@ -141,13 +151,10 @@ describe('Wait for Training, Buena AI', () => {
 		expect(result.outputs[0].map((item) => item.json.voiceId)).toEqual(voiceIds);
 		expect(result.outputs[0].every((item) => item.json.status === 'ready')).toBe(true);
 		const calls = listCalls(sandbox);
-		// ~1.5 s of training at one round per 0.2 s: about 8 rounds, each one request (one page).
-		expect(calls.length).toBeGreaterThanOrEqual(6);
-		expect(calls.length).toBeLessThanOrEqual(Math.ceil(result.durationMs / 200) + 1);
+		// 1.5 s of training at one round per 0.2 s: 9 rounds, each one request (one page), spaced by
+		// the interval, not sent in bursts.
+		expect(callTimes(calls)).toEqual([0, 200, 400, 600, 800, 1_000, 1_200, 1_400, 1_600]);
 		expect(calls.every((call) => call.query.offset === '0' && call.query.limit === '100')).toBe(true);
-		// Rounds are spaced by the interval, not sent in bursts.
-		const gaps = calls.slice(1).map((call, index) => call.at - calls[index].at);
-		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(150);
 	});
 
 	it('reads every page each round when the account has more than 100 clones', async () => {
@@ -166,21 +173,17 @@ describe('Wait for Training, Buena AI', () => {
 	it('backs off while a training shows no progress, and still notices it within the cap', async () => {
 		sandbox.configure({ trainingMs: 3_600_000 }); // progress stays at 0% for 36 s
 		const voiceId = processing();
-		const markReady = setTimeout(() => sandbox.markReady(voiceId), 2_000);
+		void clock.sleep(2_000).then(() => sandbox.markReady(voiceId));
 		const result = await runWait(sandbox, {}, itemsFor([voiceId]));
-		clearTimeout(markReady);
 		const [item] = result.outputs[0];
 		expect(item.json.status).toBe('ready');
 		const calls = listCalls(sandbox);
-		const gaps = calls.slice(1).map((call, index) => call.at - calls[index].at);
 		// 0.1 s while it could be news, then 1.5× per quiet round up to 4× the interval.
-		expect(gaps.slice(0, 2).every((gap) => gap < 150)).toBe(true);
-		expect(Math.max(...gaps)).toBeGreaterThanOrEqual(380);
-		expect(Math.max(...gaps)).toBeLessThan(500);
-		// About 2 s of waiting cost ~8 requests instead of ~20, and detection stayed within the cap.
-		expect(calls.length).toBeLessThan(12);
+		expect(gapsBetween(calls)).toEqual([100, 100, 100, 150, 225, 338, 400, 400, 400]);
+		// 2.2 s of waiting cost 10 requests instead of 22, and detection stayed within the cap.
 		const readyAt = Date.parse((item.json.voice as { updatedAt: string }).updatedAt);
-		expect(Date.parse(item.json.checkedAt as string) - readyAt).toBeLessThan(400 + 100);
+		expect(readyAt).toBe(clock.startedAt + 2_000);
+		expect(Date.parse(item.json.checkedAt as string) - readyAt).toBe(213);
 	});
 
 	it('slows down for rate limits instead of failing', async () => {
@@ -190,10 +193,9 @@ describe('Wait for Training, Buena AI', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.outputs[0][0].json.status).toBe('ready');
 		const calls = listCalls(sandbox);
-		expect(calls.slice(0, 3).map((call) => call.status)).toEqual([429, 429, 200]);
-		// Each 429 asked for 1 s (body retryAfter), and got it.
-		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(950);
-		expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(950);
+		expect(calls.map((call) => call.status)).toEqual([429, 429, 200]);
+		// Each 429 asked for 1 s (body retryAfter), and got exactly that.
+		expect(gapsBetween(calls)).toEqual([1_000, 1_000]);
 	});
 
 	it('keeps to the rate limit of the real limiter (3 requests per second here), waiting no longer than it must', async () => {
@@ -211,23 +213,17 @@ describe('Wait for Training, Buena AI', () => {
 		const [item] = result.outputs[0];
 		expect(item.json.status).toBe('ready');
 		const calls = listCalls(sandbox);
-		const accepted = calls.filter((call) => call.status === 200);
 		// Polling every 0.1 s would be ~10 requests per second: the node slowed down to the limit
-		// (paced by the X-RateLimit-* headers, or told by a 429's Retry-After) instead of failing.
-		const refused = calls.filter((call) => call.status === 429);
-		expect(refused.length).toBeLessThanOrEqual(accepted.length);
-		expect(accepted.length).toBeLessThanOrEqual(3 * Math.ceil(result.durationMs / 1_000));
-		// And it did not wait longer than the limit asks. In each window the node uses its 3
-		// requests at once (0.1 s apart) and then waits for the window to end, so from one accepted
-		// request to the next there is at most about 0.8 s plus a request's latency. A pacer that
-		// waits past the end of a window (for the whole-second X-RateLimit-Reset, ~1 s late once its
-		// windows start on whole seconds) leaves gaps of ~1.8 s. 0.5 s of slack for a busy machine.
-		const gaps = accepted.slice(1).map((call, index) => call.at - accepted[index].at);
-		expect(gaps.length).toBeGreaterThanOrEqual(6);
-		expect(Math.max(...gaps)).toBeLessThan(1_000 + 500);
-		// So the voice was seen within one window (plus that slack) of turning ready.
+		// (paced by the X-RateLimit-* headers) instead of failing, and was never refused.
+		expect(calls.every((call) => call.status === 200)).toBe(true);
+		// And it did not wait longer than the limit asks: in each 1 s window it uses its 3 requests
+		// (0.1 s apart; the first of a window 25 ms after the last's answer says the window is new)
+		// and then waits for that window to end, not for the whole-second X-RateLimit-Reset after it.
+		expect(callTimes(calls)).toEqual([0, 100, 200, 1_000, 1_025, 1_125, 2_000, 2_025, 2_125, 3_000]);
+		// So the voice, ready at 2.5 s, was seen by the first request of the next window.
 		const readyAt = Date.parse((item.json.voice as { updatedAt: string }).updatedAt);
-		expect(Date.parse(item.json.checkedAt as string) - readyAt).toBeLessThan(1_000 + 500);
+		expect(readyAt).toBe(clock.startedAt + 2_500);
+		expect(Date.parse(item.json.checkedAt as string)).toBe(clock.startedAt + 3_000);
 	});
 
 	it('retries 5xx answers and dropped connections while time remains', async () => {
@@ -268,8 +264,10 @@ describe('Wait for Training, Buena AI', () => {
 		expect(item.json.error).toBe(
 			`Voice "${voiceId}" was not ready after waiting 1.2 s (timeout 1.2 s; no status received; the last check failed: Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE])`,
 		);
-		expect(result.durationMs).toBeLessThan(1_200 + 400);
+		// Retried until the timeout, with a last check there, and not a moment longer.
 		expect(listCalls(sandbox).length).toBeGreaterThan(3);
+		expect(callTimes(listCalls(sandbox)).at(-1)).toBe(1_200);
+		expect(clock.elapsed()).toBe(1_200);
 	});
 
 	it('names the network failure of a provider that drops every connection, in its own words', async () => {
@@ -278,7 +276,7 @@ describe('Wait for Training, Buena AI', () => {
 		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
 		const [item] = result.outputs[0];
 		expect(item.json.error).toMatch(
-			new RegExp(`^Voice "${voiceId}" was not ready after waiting 1\\.\\d s \\(timeout 1\\.2 s; no status received; the last check failed: Buena AI: The connection was closed before the server answered( \\(\\d+ attempts\\))?\\)$`),
+			new RegExp(`^Voice "${voiceId}" was not ready after waiting 1\\.2 s \\(timeout 1\\.2 s; no status received; the last check failed: Buena AI: The connection was closed before the server answered( \\(\\d+ attempts\\))?\\)$`),
 		);
 		expect(listCalls(sandbox).length).toBeGreaterThan(3);
 	});
@@ -289,7 +287,8 @@ describe('Wait for Training, Buena AI', () => {
 			credentials: { buenaApi: { apiKey: 'bna_wrong_key', baseUrl: sandbox.buenaBaseUrl } },
 			continueOnFail: true,
 		});
-		expect(result.durationMs).toBeLessThan(1_000);
+		// No wait at all: not a retry, not a second round.
+		expect(clock.elapsed()).toBe(0);
 		expect(result.outputs[0]).toHaveLength(2);
 		for (const [index, item] of result.outputs[0].entries()) {
 			expect(item.json).toMatchObject({ voiceId, error: 'Buena AI: Invalid API key [UNAUTHORIZED]', statusCode: 401 });
@@ -298,22 +297,25 @@ describe('Wait for Training, Buena AI', () => {
 		expect(listCalls(sandbox)).toHaveLength(1);
 	});
 
-	it('stops polling within a second when the execution is cancelled', async () => {
+	it('stops polling at once when the execution is cancelled during the wait between rounds', async () => {
 		sandbox.configure({ trainingMs: 60_000 });
 		const voiceId = processing();
-		const result = await runWait(sandbox, { pollInterval: 5, timeout: 1 }, itemsFor([voiceId]), { cancelAfterMs: 300 });
+		const result = await runWait(sandbox, { pollInterval: 5, timeout: 1 }, itemsFor([voiceId]), {
+			cancelWhen: async () => await clock.sleep(300),
+		});
 		expect(result.status).toBe('canceled');
-		expect(result.durationMs).toBeLessThan(300 + 1_000);
-		const before = listCalls(sandbox).length;
-		await sleep(300);
-		expect(listCalls(sandbox)).toHaveLength(before);
+		// It ended at the cancel, 4.7 s before its next round was due.
+		expect(clock.elapsed()).toBe(300);
+		await clock.sleep(10_000);
+		expect(callTimes(listCalls(sandbox))).toEqual([0]);
 	});
 
-	it('stops within a second when cancelled while a rate limit asks it to wait', async () => {
+	it('stops at once when cancelled while a rate limit asks it to wait', async () => {
 		const voiceId = processing();
 		sandbox.injectFault({ mode: 'rateLimit', headers: true, retryAfterSeconds: 30, provider: 'buena', count: 5 });
-		const result = await runWait(sandbox, { timeout: 1 }, itemsFor([voiceId]), { cancelAfterMs: 300 });
+		const result = await runWait(sandbox, { timeout: 1 }, itemsFor([voiceId]), { cancelWhen: async () => await clock.sleep(300) });
 		expect(result.status).toBe('canceled');
-		expect(result.durationMs).toBeLessThan(300 + 1_000);
+		expect(clock.elapsed()).toBe(300);
+		expect(listCalls(sandbox).map((call) => call.status)).toEqual([429]);
 	});
 });

@@ -1,14 +1,21 @@
 import { pairedItems } from '../../helpers/n8nRunner';
+import { VirtualClock } from '../../helpers/virtualClock';
 import type { Sandbox } from '../../sandbox';
 import { apiRequests, itemsFor, listCalls, runWait, startWaitSandbox } from './helpers';
 
 let sandbox: Sandbox;
+/** Waits are measured on a virtual clock (test/helpers/virtualClock.ts): exact, whatever the machine's load. */
+let clock: VirtualClock;
 
 beforeAll(async () => {
 	sandbox = await startWaitSandbox({ trainingMs: 60_000 });
 });
 afterAll(async () => await sandbox.close());
-beforeEach(() => sandbox.reset());
+beforeEach(() => {
+	clock = VirtualClock.install();
+	sandbox.reset();
+});
+afterEach(() => clock.uninstall());
 
 describe('Wait for Training, Check Once', () => {
 	it('outputs every voice with its current status after one request, without waiting or failing', async () => {
@@ -17,7 +24,8 @@ describe('Wait for Training, Check Once', () => {
 		const failed = sandbox.seedVoice('buena', { name: 'Broken', status: 'failed', errorMessage: 'Sample too short' });
 		const result = await runWait(sandbox, { checkOnce: true, pollInterval: 10 }, itemsFor([ready, processing, failed]));
 		expect(result.error).toBeUndefined();
-		expect(result.durationMs).toBeLessThan(1_000);
+		// No wait at all, though the Poll Interval is 10 s.
+		expect(clock.elapsed()).toBe(0);
 		expect(result.outputs).toHaveLength(1);
 		const [a, b, c] = result.outputs[0];
 		expect(a.json).toMatchObject({ voiceId: ready, status: 'ready', trainingProgress: 100 });
@@ -30,7 +38,7 @@ describe('Wait for Training, Check Once', () => {
 		for (const item of [a, b, c]) {
 			expect(item.error).toBeUndefined();
 			expect(typeof item.json.checkedAt).toBe('string');
-			expect(item.json.waitedSeconds).toBeLessThan(1);
+			expect(item.json.waitedSeconds).toBe(0);
 		}
 		expect(result.outputs[0].map((item) => pairedItems(item))).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
 		expect(listCalls(sandbox)).toHaveLength(1);
@@ -58,7 +66,7 @@ describe('Wait for Training, Check Once', () => {
 		expect(apiRequests(sandbox, 'bland')).toHaveLength(1);
 	});
 
-	it('retries a transient failure, then reports the provider error if the check never succeeds', async () => {
+	it('reports the provider error of a transient failure at once, without retrying it', async () => {
 		const voiceId = sandbox.seedVoice('buena', { name: 'Ready' });
 		sandbox.injectFault({ mode: 'status', status: 503, provider: 'buena', count: 1_000 });
 		const result = await runWait(sandbox, { checkOnce: true, timeout: 0.01 }, itemsFor([voiceId]), { continueOnFail: true });
@@ -68,6 +76,8 @@ describe('Wait for Training, Check Once', () => {
 			error: 'Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE]',
 			statusCode: 503,
 		});
-		expect(result.durationMs).toBeLessThan(600 + 400);
+		// Check Once is one round: one request, no retry, no wait.
+		expect(listCalls(sandbox)).toHaveLength(1);
+		expect(clock.elapsed()).toBe(0);
 	});
 });

@@ -7,6 +7,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import type { NodeApiError } from 'n8n-workflow';
 
 import { runNode } from '../../helpers/n8nRunner';
+import { VirtualClock } from '../../helpers/virtualClock';
 import { makeWav } from '../../helpers/wav';
 import { CreateVoiceClone } from '../../../nodes/CreateVoiceClone/CreateVoiceClone.node';
 import type { Sandbox } from '../../sandbox';
@@ -26,14 +27,21 @@ function openBinaryStoreFiles(): string[] {
 }
 
 let sandbox: Sandbox;
+/**
+ * Waits are measured on a virtual clock (test/helpers/virtualClock.ts) that the sandbox's rate
+ * limiter shares: "at once" is 0 ms of waiting, and a wait for a window is exactly that window.
+ */
+let clock: VirtualClock;
 beforeAll(async () => {
 	sandbox = await startWaitSandbox({ trainingMs: 60_000 });
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => {
+	clock = VirtualClock.install();
 	sandbox.reset();
 	sandbox.configure({ rateLimit: { limit: 100_000, windowMs: 60_000 } });
 });
+afterEach(() => clock.uninstall());
 
 let keyNumber = 0;
 let currentKey = '';
@@ -83,11 +91,12 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		await useUpWindow(credentials, voiceId, 2);
 		sandbox.clearLog();
 
+		const started = clock.now();
 		const result = await runWait(sandbox, { timeout: 3 / 60 }, itemsFor([voiceId]), { credentials });
 		const error = result.error as NodeApiError;
-		expect(result.durationMs).toBeLessThan(1_500);
-		expect(error.message).toMatch(
-			/^Buena AI: not sent, the key's limit of 2 requests per minute is used up until \d{4}-\d\d-\d\dT[\d:.]+Z \(in \d+ s\), later than this node may wait \(3 s left\)$/,
+		expect(clock.elapsed()).toBe(0);
+		expect(error.message).toBe(
+			`Buena AI: not sent, the key's limit of 2 requests per minute is used up until ${new Date(started + 60_000).toISOString()} (in 60 s), later than this node may wait (3 s left)`,
 		);
 		expect(error.httpCode).toBe('429');
 		expect(sandbox.log()).toEqual([]);
@@ -108,7 +117,9 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		expect(String(short.error)).toMatch(/^Buena AI: not sent, the key's limit of 1 requests per 4 s is used up until /);
 		expect(long).toMatchObject({ voiceId, status: 'ready' });
 		expect(long.error).toBeUndefined();
-		expect(result.durationMs).toBeLessThan(6_000);
+		// The long one waited for the window to end (4 s after the request that used it up), no longer.
+		expect(clock.elapsed()).toBe(4_000);
+		expect(long.checkedAt).toBe(new Date(clock.startedAt + 4_000).toISOString());
 	}, 20_000);
 
 	it('Check Once never waits for the pacer either', async () => {
@@ -117,7 +128,7 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		const voiceId = sandbox.seedVoice('buena', { name: 'Busy', key: currentKey });
 		await useUpWindow(credentials, voiceId, 1);
 		const result = await runWait(sandbox, { checkOnce: true, timeout: 10 }, itemsFor([voiceId]), { credentials });
-		expect(result.durationMs).toBeLessThan(1_500);
+		expect(clock.elapsed()).toBe(0);
 		expect(result.error?.message).toMatch(/limit of 1 requests per minute is used up/);
 	}, 20_000);
 
@@ -133,7 +144,7 @@ describe('the rate pacer never holds a node past its deadline', () => {
 			credentials,
 			input: [{ json: {}, binary: { data: { data: makeWav({ seconds: 2 }), fileName: 'a.wav', mimeType: 'audio/wav' } } }],
 		});
-		expect(result.durationMs).toBeLessThan(1_500);
+		expect(clock.elapsed()).toBe(0);
 		expect(result.error?.message).toMatch(/^Buena AI: not sent, the key's limit of 2 requests per minute is used up until /);
 		expect(sandbox.log()).toEqual([]);
 	}, 20_000);
@@ -148,11 +159,12 @@ describe('the rate pacer never holds a node past its deadline', () => {
 			parameters: { provider: 'buena', name: 'Cancelled While Paced', options: { timeout: 30 } },
 			credentials: freshKey(),
 			binaryDataMode: 'filesystem',
-			cancelAfterMs: 700,
+			cancelWhen: async () => await clock.sleep(700),
 			input: [{ json: {}, binary: { data: { data: makeWav({ seconds: 2 }), fileName: 'a.wav', mimeType: 'audio/wav' } } }],
 		});
 		expect(result.status).toBe('canceled');
-		expect(result.durationMs).toBeLessThan(2_000);
+		// Ended at the cancel, 2.3 s before the window would have let the upload through.
+		expect(clock.elapsed()).toBe(700);
 		expect(sandbox.log().map((entry) => entry.method)).toEqual(['GET']);
 		// No file of n8n's binary store is left open (before: the samples were opened before the
 		// pacer's wait, and a cancel there left their streams open).
@@ -168,6 +180,8 @@ describe('the rate pacer never holds a node past its deadline', () => {
 		const result = await runWait(sandbox, { timeout: 5 / 60 }, itemsFor([voiceId]), { credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.outputs[0][0].json.status).toBe('ready');
+		// For the window, 1 s after the request that used it up, and no longer.
+		expect(clock.elapsed()).toBe(1_000);
 	});
 });
 
@@ -176,7 +190,7 @@ describe('Check Once is one round: no waiting, no retries', () => {
 		const voiceId = sandbox.seedVoice('buena', { name: 'Ready' });
 		sandbox.injectFault({ mode: 'status', status: 503, count: 100, provider: 'buena', method: 'GET' });
 		const result = await runWait(sandbox, { checkOnce: true, timeout: 1 }, itemsFor([voiceId]));
-		expect(result.durationMs).toBeLessThan(1_500);
+		expect(clock.elapsed()).toBe(0);
 		expect((result.error as NodeApiError).httpCode).toBe('503');
 		expect(listCalls(sandbox)).toHaveLength(1);
 	});

@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 
 import { RatePacer, pacerFor } from '../../../../nodes/shared/transport/ratePacer';
 import type { ApiResponse } from '../../../../nodes/shared/transport/types';
+import { closureVariable } from '../../../helpers/closureVariable';
 
 const NOW = 1_800_000_000_000;
 const answer = (statusCode: number, remaining: number, resetInSeconds: number): ApiResponse => ({
@@ -65,42 +66,30 @@ describe('RatePacer', () => {
 	});
 
 	it('is shared per account and never keyed by the raw key', () => {
+		// The module's registry itself, read through the inspector.
+		const registry = closureVariable(pacerFor, 'pacers') as Map<unknown, RatePacer>;
+		expect(registry).toBeInstanceOf(Map);
 		const secret = randomUUID();
 		const rawKey = `bna_${secret}`;
 		const baseUrl = 'https://api.buena.ai/api/v2';
-		// Every key the pacer registry looks up or stores while pacerFor runs.
-		const lookedUp: unknown[] = [];
-		const methods = ['get', 'set', 'has'] as const;
-		const originals = methods.map((method) => Map.prototype[method]);
-		methods.forEach((method, index) => {
-			const original = originals[index] as (this: Map<unknown, unknown>, ...args: unknown[]) => unknown;
-			Map.prototype[method] = function (this: Map<unknown, unknown>, ...args: unknown[]) {
-				lookedUp.push(args[0]);
-				return original.apply(this, args);
-			} as never;
-		});
-		let first: ReturnType<typeof pacerFor>;
-		let again: ReturnType<typeof pacerFor>;
-		try {
-			first = pacerFor('buenaApi', baseUrl, rawKey);
-			again = pacerFor('buenaApi', baseUrl, rawKey);
-		} finally {
-			methods.forEach((method, index) => {
-				Map.prototype[method] = originals[index] as never;
-			});
-		}
-		expect(again).toBe(first);
-		// The registry was seen (keyed by credential type and base URL), never with the key in it.
-		const registryKeys = lookedUp.filter((key): key is string => typeof key === 'string' && key.includes(baseUrl));
-		expect(registryKeys.length).toBeGreaterThanOrEqual(2);
-		expect(registryKeys.every((key) => key.includes('buenaApi'))).toBe(true);
-		for (const key of lookedUp) {
-			expect(String(key)).not.toContain(secret);
-		}
+		const before = new Set(registry.keys());
+
+		const first = pacerFor('buenaApi', baseUrl, rawKey);
+		expect(pacerFor('buenaApi', baseUrl, rawKey)).toBe(first);
+		const added = [...registry.keys()].filter((key) => !before.has(key));
+		expect(added).toHaveLength(1);
+		expect(registry.get(added[0])).toBe(first);
+		// Keyed by credential type and base URL, never with the key in it.
+		expect(typeof added[0]).toBe('string');
+		expect(added[0]).toContain('buenaApi');
+		expect(added[0]).toContain(baseUrl);
+		expect(added[0]).not.toContain(secret);
 		// Nor does the pacer itself hold it.
 		expect(inspect(first, { depth: 10, showHidden: true })).not.toContain(secret);
 
 		expect(pacerFor('buenaApi', baseUrl, `bna_${randomUUID()}`)).not.toBe(first);
 		expect(pacerFor('blandApi', baseUrl, rawKey)).not.toBe(first);
+		expect(pacerFor('buenaApi', 'https://other.example/api/v2', rawKey)).not.toBe(first);
+		for (const key of registry.keys()) expect(String(key)).not.toContain(secret);
 	});
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, rateLimitResetMs, retryDelayMs } from '../../../../nodes/shared/transport/retryDelay';
+import { DEFAULT_RETRY_POLICY, rateLimitResetMs, retryDelayMs, type RetryPolicy } from '../../../../nodes/shared/transport/retryDelay';
 import type { ApiResponse } from '../../../../nodes/shared/transport/types';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -15,18 +15,44 @@ describe('retryDelayMs', () => {
 		expect(retryDelayMs(0, DEFAULT_RETRY_POLICY, answer, bodyMs, NOW)).toBe(expected);
 	});
 
-	it('ignores X-RateLimit-Reset on an answer that is not rate limited and has requests left', () => {
-		const delay = retryDelayMs(0, DEFAULT_RETRY_POLICY, response(503, { 'x-ratelimit-remaining': '30', 'x-ratelimit-reset': String(NOW / 1000 + 50) }), undefined, NOW);
-		expect(delay).toBeLessThanOrEqual(1_250);
-	});
+	describe('without a word from the server: capped exponential backoff, ±25 % jitter', () => {
+		// Math.random is the jitter's only input: pinning it makes each delay one exact number.
+		const withRandom = (random: number, delay: () => number) => {
+			const spy = jest.spyOn(Math, 'random').mockReturnValue(random);
+			try {
+				return delay();
+			} finally {
+				spy.mockRestore();
+			}
+		};
+		const backoff = (attempt: number, random: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY) =>
+			withRandom(random, () => retryDelayMs(attempt, policy, response(502), undefined, NOW));
 
-	it('backs off exponentially with jitter, capped, when the server says nothing', () => {
-		for (let attempt = 0; attempt < 8; attempt++) {
-			const expected = Math.min(DEFAULT_RETRY_POLICY.maxBackoffMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** attempt);
-			const delay = retryDelayMs(attempt, DEFAULT_RETRY_POLICY, response(502), undefined, NOW);
-			expect(delay).toBeGreaterThanOrEqual(expected * 0.75);
-			expect(delay).toBeLessThanOrEqual(expected * 1.25);
-		}
+		it.each([
+			// attempt, middle of the range (random 0.5), lowest (random 0), highest (random → 1)
+			[0, 1_000, 750, 1_250],
+			[1, 2_000, 1_500, 2_500],
+			[2, 4_000, 3_000, 5_000],
+			[3, 8_000, 6_000, 10_000],
+			[4, 16_000, 12_000, 20_000],
+			// 32 s is over the 30 s cap.
+			[5, 30_000, 22_500, 37_500],
+			[9, 30_000, 22_500, 37_500],
+		])('the default policy, attempt %i: %i ms, from %i to %i', (attempt, middle, lowest, highest) => {
+			expect(backoff(attempt, 0.5)).toBe(middle);
+			expect(backoff(attempt, 0)).toBe(lowest);
+			expect(backoff(attempt, 0.999_999_9)).toBe(highest);
+		});
+
+		it("follows the policy it is given, not the default's numbers", () => {
+			const policy: RetryPolicy = { maxRetries: 2, baseDelayMs: 100, maxBackoffMs: 500, maxWaitMs: 1_000 };
+			expect([0, 1, 2, 3, 4].map((attempt) => backoff(attempt, 0.5, policy))).toEqual([100, 200, 400, 500, 500]);
+		});
+
+		it('ignores X-RateLimit-Reset on an answer that is not rate limited and has requests left', () => {
+			const busy = response(503, { 'x-ratelimit-remaining': '30', 'x-ratelimit-reset': String(NOW / 1000 + 50) });
+			expect(withRandom(0.5, () => retryDelayMs(0, DEFAULT_RETRY_POLICY, busy, undefined, NOW))).toBe(1_000);
+		});
 	});
 
 	it('reads a small X-RateLimit-Reset as seconds from now', () => {
