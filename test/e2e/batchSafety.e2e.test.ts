@@ -79,10 +79,14 @@ describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice',
 			const items = nodeItems(run, 'Create Voice Clone').map((item) => item.json);
 			const refused = items.filter((json) => json.error);
 			expect(refused).toHaveLength(1);
-			expect(String(refused[0].error)).toMatch(/^Buena AI allows 5 voice clones per account and yours already has 5, so "lead-\w" was not created$/);
+			const refusal = refused[0].error as { message: string };
+			expect(refusal).toMatchObject({
+				message: expect.stringMatching(/^Buena AI allows 5 voice clones per account and yours already has 5, so "lead-\w" was not created$/),
+				httpCode: null,
+			});
 			const uploads = cloneUploads(sandbox.log());
 			expect(uploads.map((entry) => entry.status)).not.toContain(429);
-			const refusedName = String(refused[0].error).match(/"(lead-\w)"/)?.[1];
+			const refusedName = refusal.message.match(/"(lead-\w)"/)?.[1];
 			expect(uploads.map((entry) => fieldValue(entry, 'name'))).not.toContain(refusedName);
 			expect(await sandboxBuenaVoices(sandbox)).toHaveLength(5);
 		},

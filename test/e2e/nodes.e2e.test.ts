@@ -194,7 +194,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the voice clone nodes', (version) => {
 			expect(nodeItems(run, 'Create Voice Clone', 0)).toEqual([]);
 			const rejected = nodeJson(run, 'Rejected');
 			expect(rejected).toHaveLength(1);
-			expect(String(rejected[0].error)).toMatch(/nothing was sent.*broken-recording\.wav.*not audio/);
+			expect(rejected[0].error).toMatchObject({ message: expect.stringMatching(/nothing was sent.*broken-recording\.wav.*not audio/), httpCode: null, code: null });
 			expect(run.data.resultData.runData['Wait for Training']).toBeUndefined();
 			expect(cloneUploads(sandbox.log())).toEqual([]);
 		},
@@ -216,7 +216,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the voice clone nodes', (version) => {
 
 			const rejected = nodeJson(run, 'Rejected');
 			expect(rejected.map((item) => item.fileName).sort()).toEqual(['maria-intro.wav', 'too-long.wav']);
-			const errorOf = (file: string) => String(rejected.find((item) => item.fileName === file)?.error);
+			const errorOf = (file: string) => String((rejected.find((item) => item.fileName === file)?.error as { message?: string } | undefined)?.message);
 			expect(errorOf('maria-intro.wav')).toMatch(/already taken/);
 			expect(errorOf('too-long.wav')).toMatch(/61 s long; Bland AI accepts samples of 1 to 60 seconds/);
 
@@ -248,8 +248,12 @@ describe.each(N8N_VERSIONS)('n8n %s runs the voice clone nodes', (version) => {
 				expect.objectContaining({
 					voiceId: created.voiceId,
 					status: 'failed',
-					error: expect.stringMatching(/^Training of voice ".+" failed at Buena AI: Audio quality too low/),
-					description: expect.stringMatching(/Create the clone again/),
+					error: {
+						message: expect.stringMatching(/^Training of voice ".+" failed at Buena AI: Audio quality too low/),
+						description: expect.stringMatching(/Create the clone again/),
+						httpCode: null,
+						code: null,
+					},
 				}),
 			]);
 		},

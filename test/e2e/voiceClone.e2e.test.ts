@@ -53,6 +53,33 @@ function voiceNode(
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
+/** A Set node that reads a failed item's error the way a workflow does, through expressions. */
+function readError(name: string): TestNode {
+	column += 1;
+	const field = (key: string, type: 'string' | 'number') => ({ id: randomUUID(), name: key, value: `={{ $json.error.${key} }}`, type });
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [column * 220, 300],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					{ id: randomUUID(), name: 'voiceId', value: '={{ $json.voiceId }}', type: 'string' },
+					field('message', 'string'),
+					field('description', 'string'),
+					field('httpCode', 'number'),
+					field('code', 'string'),
+				],
+			},
+			includeOtherFields: false,
+			options: {},
+		},
+	};
+}
+
 function writeFile(name: string, fileName: string): TestNode {
 	column += 1;
 	return {
@@ -109,6 +136,24 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 					['Delete', 'In Use', 1],
 				],
 			),
+			buenaInUse: workflow(
+				'Buena: a voice in use, deleted with continue (regular output) and with the error output',
+				[
+					manualTrigger(),
+					voiceNode('voiceClone', 'List', 'buena', { operation: 'getAll', returnAll: true, filters: { nameContains: 'e2e In Use' } }),
+					voiceNode('voiceClone', 'Delete (continue)', 'buena', { operation: 'delete', voiceId: byId('={{ $json.voiceId }}') }, { onError: 'continueRegularOutput' }),
+					readError('Read Error'),
+					voiceNode('voiceClone', 'Delete (error output)', 'buena', { operation: 'delete', voiceId: byId('={{ $json.voiceId }}') }, { onError: 'continueErrorOutput' }),
+					readError('Read Routed Error'),
+				],
+				[
+					['Start', 'List'],
+					['List', 'Delete (continue)'],
+					['Delete (continue)', 'Read Error'],
+					['List', 'Delete (error output)'],
+					['Delete (error output)', 'Read Routed Error', 1],
+				],
+			),
 			bland: workflow(
 				'Bland: list, rename, hear, delete, then get a deleted voice',
 				[
@@ -152,7 +197,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 		'Buena (%s binary data): every operation, and the voice in use goes to the error output with its campaigns',
 		async (mode) => {
 			const free = sandbox.seedVoice('buena', { name: 'e2e Free', description: 'one' });
-			const busy = sandbox.seedVoice('buena', { name: 'e2e Busy', activeCampaigns: 3 });
+			const busy = sandbox.seedVoice('buena', { name: 'e2e Busy', activeCampaigns: ['Spring promo', 'Summer sale', 'Autumn leads'] });
 			const other = sandbox.seedVoice('buena', { name: 'Someone else' });
 
 			const run = await n8n.execute(ids.buena, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });
@@ -184,9 +229,17 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 			expect(nodeJson(run, 'Delete', 0)).toEqual([{ provider: 'buena', voiceId: free, deleted: true }]);
 			const inUse = nodeJson(run, 'In Use');
 			expect(inUse).toHaveLength(1);
+			// n8n merged the input item into the error output's item: the voiceId it came with.
 			expect(inUse[0]).toMatchObject({
 				voiceId: busy,
-				error: 'Buena AI: Voice clone is used by active campaigns and cannot be deleted [VOICE_CLONE_IN_USE]',
+				error: {
+					message: 'Buena AI: Voice clone is used by active campaigns and cannot be deleted [VOICE_CLONE_IN_USE]',
+					description:
+						'Used by 3 active campaigns: Spring promo, Summer sale, Autumn leads\n' +
+						'Pause or end those campaigns, or move them to another voice, then delete this voice again.',
+					httpCode: 409,
+					code: 'VOICE_CLONE_IN_USE',
+				},
 			});
 
 			const left = sandbox.log().filter((entry) => entry.method === 'DELETE').map((entry) => [entry.path.split('/').pop(), entry.status]);
@@ -195,6 +248,40 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 				[busy, 409],
 			]);
 			expect(sandbox.log().some((entry) => entry.path.endsWith(other))).toBe(false);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'Buena: the next node reads the campaigns, 409, VOICE_CLONE_IN_USE and the voiceId through $json.error, under continue and on the error output',
+		async () => {
+			const busy = sandbox.seedVoice('buena', { name: 'e2e In Use', activeCampaigns: ['Spring promo', 'Summer sale'] });
+
+			const run = await n8n.execute(ids.buenaInUse);
+
+			const error = {
+				message: 'Buena AI: Voice clone is used by active campaigns and cannot be deleted [VOICE_CLONE_IN_USE]',
+				description:
+					'Used by 2 active campaigns: Spring promo, Summer sale\n' +
+					'Pause or end those campaigns, or move them to another voice, then delete this voice again.',
+				httpCode: 409,
+				code: 'VOICE_CLONE_IN_USE',
+			};
+			const [listed] = nodeJson(run, 'List');
+			expect(listed).toMatchObject({ voiceId: busy, name: 'e2e In Use' });
+			// Continue (regular output): the input item, and the error where the next node reads it.
+			expect(nodeJson(run, 'Delete (continue)')).toEqual([{ ...listed, error }]);
+			// The error output: only the error from the node; n8n merged the input item in.
+			expect(nodeJson(run, 'Delete (error output)', 0)).toEqual([]);
+			expect(nodeJson(run, 'Delete (error output)', 1)).toEqual([{ ...listed, error }]);
+			const read = { voiceId: busy, ...error };
+			expect(nodeJson(run, 'Read Error')).toEqual([read]);
+			expect(nodeJson(run, 'Read Routed Error')).toEqual([read]);
+
+			const deletes = sandbox.log().filter((entry) => entry.method === 'DELETE');
+			expect(deletes.map((entry) => entry.status)).toEqual([409, 409]);
+			const ran = JSON.stringify(run.data.resultData.runData);
+			expect(ran).not.toContain(sandbox.keys.buena);
 		},
 		EXECUTION_TIMEOUT,
 	);
@@ -215,7 +302,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 			expect(wav.length).toBe(speech.json.bytes);
 			expect(nodeJson(run, 'Delete')).toEqual([{ provider: 'bland', voiceId: support, deleted: true }]);
 			expect(nodeJson(run, 'Get Deleted')).toEqual([
-				expect.objectContaining({ error: `Bland AI has no voice "${support}" (voice not found)` }),
+				expect.objectContaining({ voiceId: support, error: expect.objectContaining({ message: `Bland AI has no voice "${support}" (voice not found)`, httpCode: null }) }),
 			]);
 			expect(sandbox.log().map((entry) => `${entry.method} ${entry.path.replace('/bland', '')}`)).toEqual([
 				'GET /v1/voices',

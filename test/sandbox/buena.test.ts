@@ -296,6 +296,10 @@ describe('update, delete, preview', () => {
 		expect(r409.status).toBe(409);
 		expectEnvelope(r409.json, 'VOICE_CLONE_IN_USE');
 		expect(r409.json.details.active_campaigns).toBe(2);
+		const named = sb.seedVoice('buena', { name: 'named', activeCampaigns: ['Spring promo'] });
+		const byName = await request(`${sb.buenaBaseUrl}/voice-clones/${named}`, { method: 'DELETE', headers: auth });
+		expect(byName.status).toBe(409);
+		expect(byName.json.details.active_campaigns).toEqual([{ id: 'cmp_1', name: 'Spring promo' }]);
 	});
 	it('preview returns real MP3 bytes; text 1..500; 409 while training; 404 unknown', async () => {
 		const id = sb.seedVoice('buena', { name: 'ready' });

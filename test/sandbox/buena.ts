@@ -295,9 +295,12 @@ async function updateClone(ctx: Ctx): Promise<HandlerReply> {
 async function deleteClone(ctx: Ctx): Promise<HandlerReply> {
 	const v = ctx.state.buenaVoices.get(ctx.params.id);
 	if (!v || v.key !== ctx.key) return notFound(ctx.params.id);
-	if (v.activeCampaigns > 0) {
+	const campaigns = v.activeCampaigns;
+	if (Array.isArray(campaigns) ? campaigns.length > 0 : campaigns > 0) {
 		return buenaError(409, 'VOICE_CLONE_IN_USE', 'Voice clone is used by active campaigns and cannot be deleted', {
-			active_campaigns: v.activeCampaigns,
+			active_campaigns: Array.isArray(campaigns)
+				? campaigns.map((name, index) => ({ id: `cmp_${index + 1}`, name }))
+				: campaigns,
 		});
 	}
 	ctx.state.buenaVoices.delete(v.id);
@@ -345,7 +348,7 @@ export const buenaRouter = new Router([
 /** Seed a Buena clone (control API). */
 export function seedBuena(
 	state: SandboxState,
-	voice: { name: string; description?: string; key?: string; id?: string; status?: BuenaVoice['status']; errorMessage?: string; sampleCount?: number; activeCampaigns?: number },
+	voice: { name: string; description?: string; key?: string; id?: string; status?: BuenaVoice['status']; errorMessage?: string; sampleCount?: number; activeCampaigns?: number | string[] },
 	defaultKey: string,
 ): string {
 	const now = Date.now();

@@ -29,7 +29,7 @@ export interface BuenaVoice {
 	labels: Record<string, string>;
 	/** isActive = ready && active (PUT may set active). */
 	active: boolean;
-	activeCampaigns: number;
+	activeCampaigns: number | string[];
 }
 
 export interface BlandVoice {

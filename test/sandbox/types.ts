@@ -83,8 +83,11 @@ export interface SeedVoice {
 	errorMessage?: string;
 	/** Buena sampleCount / Bland total_samples. Default 1. */
 	sampleCount?: number;
-	/** Buena only: number of campaigns using the clone; > 0 makes DELETE answer 409 VOICE_CLONE_IN_USE. */
-	activeCampaigns?: number;
+	/**
+	 * Buena only: the campaigns using the clone, as a count or by name; any makes DELETE answer 409
+	 * VOICE_CLONE_IN_USE with `details.active_campaigns` the count, or `[{ id, name }]` for names.
+	 */
+	activeCampaigns?: number | string[];
 	/** Bland only. */
 	gender?: 'male' | 'female';
 	/** Bland only. */

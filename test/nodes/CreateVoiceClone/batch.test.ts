@@ -74,11 +74,12 @@ describe('batch cloning', () => {
 		);
 		const outputs = result.outputs[0].map((item) => item.json);
 		expect(outputs.slice(0, 3).map((json) => json.name)).toEqual(['Lead 0', 'Lead 1', 'Lead 2']);
-		expect(outputs[3].error).toBe(
+		expect(outputs[3].error).toHaveProperty(
+			'message',
 			'Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 3" was not created',
 		);
 		for (const json of outputs.slice(4)) {
-			expect(json.error).toMatch(/^"Lead \d" was not created: an earlier item of this run found the Buena AI account full/);
+			expect(json.error).toHaveProperty('message', expect.stringMatching(/^"Lead \d" was not created: an earlier item of this run found the Buena AI account full/));
 		}
 		expect(createRequests(sandbox, 'buena')).toHaveLength(3);
 		// Items after the quota was found send nothing at all.

@@ -164,11 +164,15 @@ describe('retries never create a second voice', () => {
 		const [fifth, sixth, seventh] = result.outputs[0].map((item) => item.json);
 		expect(fifth.name).toBe('Fifth');
 		expect(sixth).toEqual({
-			error: 'Buena AI: Maximum voice clones reached (5). Delete existing clones or upgrade your plan. [VOICE_CLONE_LIMIT_EXCEEDED]',
-			statusCode: 429,
-			description: 'Voice clones: 5 of 5 allowed',
+			name: 'Sixth',
+			error: {
+				message: 'Buena AI: Maximum voice clones reached (5). Delete existing clones or upgrade your plan. [VOICE_CLONE_LIMIT_EXCEEDED]',
+				description: 'Voice clones: 5 of 5 allowed',
+				httpCode: 429,
+				code: 'VOICE_CLONE_LIMIT_EXCEEDED',
+			},
 		});
-		expect(seventh.error).toMatch(/^"Seventh" was not created: an earlier item of this run found the Buena AI account full/);
+		expect(seventh.error).toHaveProperty('message', expect.stringMatching(/^"Seventh" was not created: an earlier item of this run found the Buena AI account full/));
 		expect(createRequests(sandbox, 'buena')).toHaveLength(2);
 	});
 
@@ -197,9 +201,13 @@ describe('continue on fail and the error output', () => {
 		expect(main.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }], [{ item: 2 }]]);
 		expect(main[0].json).toMatchObject({ name: 'Good One', status: 'ready' });
 		expect(main[1].json).toEqual({
-			error: expect.stringMatching(/"sample\.wav" \(item 1, binary property "data"\) is 0\.2 s long/),
-			statusCode: null,
-			description: expect.stringContaining('0.2 s long'),
+			name: 'Too Short',
+			error: {
+				message: expect.stringMatching(/"sample\.wav" \(item 1, binary property "data"\) is 0\.2 s long/),
+				description: expect.stringContaining('0.2 s long'),
+				httpCode: null,
+				code: null,
+			},
 		});
 		expect(main[2].json).toMatchObject({ name: 'Good Two' });
 		expect(createRequests(sandbox, 'bland')).toHaveLength(2);
@@ -213,14 +221,17 @@ describe('continue on fail and the error output', () => {
 		expect(main.map((item) => item.json.name)).toEqual(['Good One', 'Good Two']);
 		expect(errors).toHaveLength(1);
 		// n8n merges the input item's JSON into what goes to the error output.
-		expect(errors[0].json).toEqual({ name: 'Too Short', error: expect.stringMatching(/0\.2 s long/) });
+		expect(errors[0].json).toEqual({ name: 'Too Short', error: expect.objectContaining({ message: expect.stringMatching(/0\.2 s long/), httpCode: null }) });
 		expect(errors[0].pairedItem).toEqual([{ item: 1 }]);
 	});
 
 	it('carries the HTTP code of an API failure on the failed item', async () => {
 		sandbox.injectFault({ mode: 'status', status: 500, provider: 'bland', pathIncludes: '/clone' });
 		const result = await runCreate(sandbox, { provider: 'bland', name: '={{ $json.name }}' }, [items()[0]], { continueOnFail: true });
-		expect(result.outputs[0][0].json).toMatchObject({ statusCode: 500, error: expect.stringMatching(/^Bland AI: /) });
+		expect(result.outputs[0][0].json).toMatchObject({
+			name: 'Good One',
+			error: { message: expect.stringMatching(/^Bland AI: /), httpCode: 500 },
+		});
 	});
 
 	it('makes one voice from all items when asked, paired with every item', async () => {

@@ -37,7 +37,10 @@ describe('the quota check counts the uploads of its own batch', () => {
 		);
 		const outputs = result.outputs[0].map((item) => item.json);
 		expect(outputs.slice(0, 2).map((json) => json.name)).toEqual(['Lead 0', 'Lead 1']);
-		expect(outputs[2].error).toBe('Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 2" was not created');
+		expect(outputs[2].error).toMatchObject({
+			message: 'Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 2" was not created',
+			httpCode: null,
+		});
 		const uploads = createRequests(sandbox, 'buena');
 		const names = uploads.map((entry) => entry.fields.find((field) => field.name === 'name')?.value);
 		// Three uploads: the two items under the limit, one of them twice (after the 503).
@@ -55,7 +58,7 @@ describe('the quota check counts the uploads of its own batch', () => {
 			{ continueOnFail: true },
 		);
 		const [first, second, third] = result.outputs[0].map((item) => item.json);
-		expect(first.error).toBe('Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 0" was not created');
+		expect(first.error).toHaveProperty('message', 'Buena AI allows 5 voice clones per account and yours already has 5, so "Lead 0" was not created');
 		expect(second).toMatchObject({ name: 'Lead 1', reused: true });
 		expect(third).toMatchObject({ name: 'Lead 2', reused: true });
 		expect(createRequests(sandbox, 'buena')).toEqual([]);
@@ -122,7 +125,7 @@ describe('numeric options are checked before anything is sent', () => {
 			{ continueOnFail: true },
 		);
 		const outputs = result.outputs[0].map((item) => item.json);
-		expect(outputs[1].error).toBe('Max Retries must be a whole number from 0 to 10 (got "x")');
+		expect(outputs[1]).toMatchObject({ name: 'Lead 1', error: { message: 'Max Retries must be a whole number from 0 to 10 (got "x")', httpCode: null } });
 		expect(outputs[0].voiceId).toBeDefined();
 		expect(outputs[2].voiceId).toBeDefined();
 		expect(createRequests(sandbox, 'bland')).toHaveLength(2);

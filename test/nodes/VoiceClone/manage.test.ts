@@ -42,9 +42,14 @@ describe('Voice Clone: Get', () => {
 			{ continueOnFail: true },
 		);
 		const [missing, found] = result.outputs[0];
-		expect(missing.json).toMatchObject({
-			error: 'Buena AI has no voice "Missing00000000000000" (voice not found)',
-			statusCode: null,
+		expect(missing.json).toEqual({
+			id: 'Missing00000000000000',
+			error: {
+				message: 'Buena AI has no voice "Missing00000000000000" (voice not found)',
+				description: expect.any(String),
+				httpCode: null,
+				code: null,
+			},
 		});
 		expect(pairedItems(missing)).toEqual([{ item: 0 }]);
 		expect(found.json).toMatchObject({ voiceId: known, name: 'Known' });
@@ -122,7 +127,7 @@ describe('Voice Clone: Update', () => {
 			[{ json: {} }],
 			{ continueOnFail: true },
 		);
-		expect(result.outputs[0][0].json.error).toBe('The voice name "SALES" is already taken in this Bland AI account');
+		expect(result.outputs[0][0].json.error).toHaveProperty('message', 'The voice name "SALES" is already taken in this Bland AI account');
 		expect(calls(sandbox, 'bland').some((call) => call.startsWith('PATCH'))).toBe(false);
 	});
 
@@ -187,7 +192,15 @@ describe('Voice Clone: Delete', () => {
 		expect(success.map((item) => item.json)).toEqual([{ provider: 'buena', voiceId, deleted: true }]);
 		expect(pairedItems(success[0])).toEqual([{ item: 1 }]);
 		expect(errors.map((item) => item.json)).toEqual([
-			{ id: 'Missing00000000000000', error: 'Buena AI: Voice clone not found [VOICE_CLONE_NOT_FOUND]' },
+			{
+				id: 'Missing00000000000000',
+				error: {
+					message: 'Buena AI: Voice clone not found [VOICE_CLONE_NOT_FOUND]',
+					description: expect.any(String),
+					httpCode: 404,
+					code: 'VOICE_CLONE_NOT_FOUND',
+				},
+			},
 		]);
 		expect(pairedItems(errors[0])).toEqual([{ item: 0 }]);
 	});
@@ -202,7 +215,7 @@ describe('Voice Clone: Delete', () => {
 		);
 		expect(result.outputs[0].map((item) => item.json)).toEqual([
 			{ provider: 'bland', voiceId, deleted: true },
-			expect.objectContaining({ error: 'Bland AI: Voice not found [Not Found]', statusCode: 404 }),
+			{ id: voiceId, error: expect.objectContaining({ message: 'Bland AI: Voice not found [Not Found]', httpCode: 404 }) },
 		]);
 	});
 });

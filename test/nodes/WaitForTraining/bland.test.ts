@@ -67,7 +67,7 @@ describe('Wait for Training, Bland AI', () => {
 		expect(first.json).toMatchObject({ voiceId: a, status: 'ready' });
 		// Bland's GET accepts a name; the voice's own id is in its record.
 		expect(byName.json).toMatchObject({ voiceId: 'two', status: 'ready', voice: { id: b, name: 'Two' } });
-		expect(missing.json).toMatchObject({ voiceId: unknown, error: `Bland AI has no voice "${unknown}" (voice not found)` });
+		expect(missing.json).toMatchObject({ voiceId: unknown, error: { message: `Bland AI has no voice "${unknown}" (voice not found)` } });
 		expect(second.json).toMatchObject({ voiceId: b, status: 'ready' });
 		expect(apiRequests(sandbox, 'bland').map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
 			'GET /bland/v1/voices 200',
@@ -88,8 +88,7 @@ describe('Wait for Training, Bland AI', () => {
 		expect(missing.json).toMatchObject({
 			voiceId: unknown,
 			status: null,
-			error: `Bland AI has no voice "${unknown}" (voice not found)`,
-			statusCode: null,
+			error: { message: `Bland AI has no voice "${unknown}" (voice not found)`, httpCode: null },
 		});
 		expect(pairedItems(missing)).toEqual([{ item: 0 }]);
 		expect(ready.json).toMatchObject({ voiceId: known, status: 'ready' });

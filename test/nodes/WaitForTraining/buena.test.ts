@@ -98,7 +98,12 @@ describe('Wait for Training, Buena AI', () => {
 		// n8n merges the input item's JSON into an error-output item.
 		expect(errors[0].json).toEqual({
 			voiceId: failing,
-			error: `Training of voice "${failing}" failed at Buena AI: ${FAIL_TRAINING_MESSAGE}`,
+			error: {
+				message: `Training of voice "${failing}" failed at Buena AI: ${FAIL_TRAINING_MESSAGE}`,
+				description: expect.any(String),
+				httpCode: null,
+				code: null,
+			},
 		});
 		expect(pairedItems(errors[0])).toEqual([{ item: 1 }]);
 	});
@@ -111,11 +116,18 @@ describe('Wait for Training, Buena AI', () => {
 		expect(result.error).toBeUndefined();
 		const [timedOut, ready] = result.outputs[0];
 		expect(ready.json).toMatchObject({ voiceId: done, status: 'ready' });
-		expect(timedOut.json.error).toMatch(
-			new RegExp(`^Voice "${slow}" was not ready after waiting 0\\.6 s \\(timeout 0\\.6 s; last progress seen [01]%\\)$`),
-		);
-		expect(timedOut.json).toMatchObject({ voiceId: slow, status: 'processing', statusCode: null });
-		expect(timedOut.json.description).toContain('Check Once');
+		expect(timedOut.json).toMatchObject({
+			voiceId: slow,
+			status: 'processing',
+			error: {
+				message: expect.stringMatching(
+					new RegExp(`^Voice "${slow}" was not ready after waiting 0\\.6 s \\(timeout 0\\.6 s; last progress seen [01]%\\)$`),
+				),
+				description: expect.stringContaining('Check Once'),
+				httpCode: null,
+				code: null,
+			},
+		});
 		expect(pairedItems(timedOut)).toEqual([{ item: 0 }]);
 		// It gave up at the timeout, with a last check there, not a round later.
 		expect(clock.elapsed()).toBe(600);
@@ -138,7 +150,7 @@ describe('Wait for Training, Buena AI', () => {
 		const [ready, blank, missing] = result.outputs[0];
 		expect(ready.json).toMatchObject({ voiceId, status: 'ready' });
 		for (const [item, index] of [[blank, 1], [missing, 2]] as const) {
-			expect(item.json).toMatchObject({ error: 'No voice ID to wait for', statusCode: null });
+			expect(item.json).toMatchObject({ error: { message: 'No voice ID to wait for', httpCode: null } });
 			expect(pairedItems(item)).toEqual([{ item: index }]);
 		}
 	});
@@ -260,10 +272,10 @@ describe('Wait for Training, Buena AI', () => {
 		sandbox.injectFault({ mode: 'status', status: 503, provider: 'buena', count: 1_000 });
 		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
 		const [item] = result.outputs[0];
-		expect(item.json).toMatchObject({ voiceId, status: null, statusCode: null });
-		expect(item.json.error).toBe(
-			`Voice "${voiceId}" was not ready after waiting 1.2 s (timeout 1.2 s; no status received; the last check failed: Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE])`,
-		);
+		expect(item.json).toMatchObject({ voiceId, status: null, error: { httpCode: null } });
+		expect(item.json.error).toMatchObject({
+			message: `Voice "${voiceId}" was not ready after waiting 1.2 s (timeout 1.2 s; no status received; the last check failed: Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE])`,
+		});
 		// Retried until the timeout, with a last check there, and not a moment longer.
 		expect(listCalls(sandbox).length).toBeGreaterThan(3);
 		expect(callTimes(listCalls(sandbox)).at(-1)).toBe(1_200);
@@ -275,8 +287,9 @@ describe('Wait for Training, Buena AI', () => {
 		sandbox.injectFault({ mode: 'reset', provider: 'buena', count: 1_000 });
 		const result = await runWait(sandbox, { timeout: 0.02 }, itemsFor([voiceId]), { continueOnFail: true });
 		const [item] = result.outputs[0];
-		expect(item.json.error).toMatch(
-			new RegExp(`^Voice "${voiceId}" was not ready after waiting 1\\.2 s \\(timeout 1\\.2 s; no status received; the last check failed: Buena AI: The connection was closed before the server answered( \\(\\d+ attempts\\))?\\)$`),
+		expect(item.json.error).toHaveProperty(
+			'message',
+			expect.stringMatching(new RegExp(`^Voice "${voiceId}" was not ready after waiting 1\\.2 s \\(timeout 1\\.2 s; no status received; the last check failed: Buena AI: The connection was closed before the server answered( \\(\\d+ attempts\\))?\\)$`)),
 		);
 		expect(listCalls(sandbox).length).toBeGreaterThan(3);
 	});
@@ -291,7 +304,10 @@ describe('Wait for Training, Buena AI', () => {
 		expect(clock.elapsed()).toBe(0);
 		expect(result.outputs[0]).toHaveLength(2);
 		for (const [index, item] of result.outputs[0].entries()) {
-			expect(item.json).toMatchObject({ voiceId, error: 'Buena AI: Invalid API key [UNAUTHORIZED]', statusCode: 401 });
+			expect(item.json).toMatchObject({
+				voiceId,
+				error: { message: 'Buena AI: Invalid API key [UNAUTHORIZED]', httpCode: 401, code: 'UNAUTHORIZED' },
+			});
 			expect(pairedItems(item)).toEqual([{ item: index }]);
 		}
 		expect(listCalls(sandbox)).toHaveLength(1);

@@ -54,7 +54,12 @@ describe('Wait for Training, Check Once', () => {
 		expect(errors).toHaveLength(1);
 		expect(errors[0].json).toEqual({
 			voiceId: 'Missing00000000000000',
-			error: 'Buena AI has no voice "Missing00000000000000" (voice not found)',
+			error: {
+				message: 'Buena AI has no voice "Missing00000000000000" (voice not found)',
+				description: expect.any(String),
+				httpCode: null,
+				code: null,
+			},
 		});
 		expect(pairedItems(errors[0])).toEqual([{ item: 0 }]);
 	});
@@ -73,8 +78,11 @@ describe('Wait for Training, Check Once', () => {
 		expect(result.outputs[0][0].json).toMatchObject({
 			voiceId,
 			status: null,
-			error: 'Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE]',
-			statusCode: 503,
+			error: {
+				message: 'Buena AI: Service temporarily unavailable [SERVICE_UNAVAILABLE]',
+				httpCode: 503,
+				code: 'SERVICE_UNAVAILABLE',
+			},
 		});
 		// Check Once is one round: one request, no retry, no wait.
 		expect(listCalls(sandbox)).toHaveLength(1);

@@ -114,7 +114,11 @@ describe('the rate pacer never holds a node past its deadline', () => {
 			{ credentials, continueOnFail: true },
 		);
 		const [short, long] = result.outputs[0].map((item) => item.json);
-		expect(String(short.error)).toMatch(/^Buena AI: not sent, the key's limit of 1 requests per 4 s is used up until /);
+		expect(short.error).toMatchObject({
+			message: expect.stringMatching(/^Buena AI: not sent, the key's limit of 1 requests per 4 s is used up until /),
+			httpCode: 429,
+			code: null,
+		});
 		expect(long).toMatchObject({ voiceId, status: 'ready' });
 		expect(long.error).toBeUndefined();
 		// The long one waited for the window to end (4 s after the request that used it up), no longer.

@@ -59,7 +59,7 @@ describe('Wait for Training, Buena AI, every list shape', () => {
 		const [ready, failed] = result.outputs[0];
 		expect(ready.json).toMatchObject({ voiceId: fine, status: 'ready', trainingProgress: 100 });
 		expect(failed.json).toMatchObject({ voiceId: failing, status: 'failed' });
-		expect(failed.json.error).toContain(FAIL_TRAINING_MESSAGE);
+		expect(failed.json.error).toHaveProperty('message', expect.stringContaining(FAIL_TRAINING_MESSAGE));
 		// Both were seen training first, not taken as settled at once.
 		expect(listCalls(sandbox).length).toBeGreaterThan(2);
 	});
@@ -102,7 +102,7 @@ describe('Wait for Training, Bland AI, every list and get shape', () => {
 			const [byId, byName, missing] = several.outputs[0];
 			expect(byId.json).toMatchObject({ voiceId, status: 'ready' });
 			expect(byName.json).toMatchObject({ voiceId: 'support', status: 'ready', voice: { id: voiceId } });
-			expect(missing.json.error).toBe(`Bland AI has no voice "${unknown}" (voice not found)`);
+			expect(missing.json.error).toHaveProperty('message', `Bland AI has no voice "${unknown}" (voice not found)`);
 			expect(apiRequests(sandbox, 'bland').map((request) => request.path)).toEqual([
 				'/bland/v1/voices',
 				'/bland/v1/voices/support',
