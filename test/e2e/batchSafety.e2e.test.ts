@@ -103,7 +103,9 @@ describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice',
 					[
 						manualTrigger(),
 						readFiles('Read', `${dir}/{lead-a,lead-b}.wav`),
-						createVoiceClone('Create Voice Clone', 'buena', { name: 'Twin', options: { concurrency: 2, timeout: 2 } }),
+						// The upload whose answer is lost holds the name for its 2 s; its sibling waits for it
+						// within its own Upload Timeout, so it gets longer.
+						createVoiceClone('Create Voice Clone', 'buena', { name: 'Twin', options: { concurrency: 2, timeout: '={{ $itemIndex === 0 ? 2 : 20 }}' } }),
 					],
 					[
 						['Start', 'Read'],

@@ -1,3 +1,5 @@
+import type { NodeOperationError } from 'n8n-workflow';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeWav } from '../../helpers/wav';
 import type { RunnerInputItem } from '../../helpers/n8nRunner';
@@ -35,7 +37,7 @@ describe('batch cloning', () => {
 	});
 
 	it('stays under a small rate-limit window by waiting instead of failing', async () => {
-		// 8 clones = 16 requests (a quota check and an upload each) through a window of 5 per second.
+		// 8 clones = 9 requests (one look at the account for the batch, then an upload each) through a window of 5 per second.
 		sandbox.configure({ rateLimit: { limit: 5, windowMs: 1_000 }, buenaMaxClones: 100 });
 		// On a virtual clock the sandbox's windows share (test/helpers/virtualClock.ts), with a key of
 		// its own, so that no other test's pacer knows it.
@@ -52,7 +54,7 @@ describe('batch cloning', () => {
 			expect(result.error).toBeUndefined();
 			expect(result.outputs[0]).toHaveLength(8);
 			const requests = apiRequests(sandbox, 'buena');
-			expect(requests).toHaveLength(16);
+			expect(requests).toHaveLength(9);
 			expect(requests.filter((entry) => entry.status === 429)).toEqual([]);
 			// It used each 1 s window's five requests and waited for the next window, no longer.
 			const windows = requests.map((entry) => Math.floor((entry.at - clock.startedAt) / 1_000));
@@ -82,15 +84,16 @@ describe('batch cloning', () => {
 			expect(json.error).toHaveProperty('message', expect.stringMatching(/^"Lead \d" was not created: an earlier item of this run found the Buena AI account full/));
 		}
 		expect(createRequests(sandbox, 'buena')).toHaveLength(3);
-		// Items after the quota was found send nothing at all.
-		expect(apiRequests(sandbox, 'buena')).toHaveLength(3 * 2 + 1);
+		// One look at the account, three uploads; items after the quota was found send nothing at all.
+		expect(apiRequests(sandbox, 'buena').map((entry) => entry.method)).toEqual(['GET', 'POST', 'POST', 'POST']);
 	});
 
-	it('without continue on fail, stops at the first failure and reports it', async () => {
+	it('without continue on fail, an invalid item stops the run before anything is sent', async () => {
 		const input = leads(4);
 		input[1] = { json: { name: 'Broken' }, binary: { data: { data: Buffer.from('not audio'), fileName: 'broken.wav' } } };
 		const result = await runCreate(sandbox, { provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 1 } }, input);
 		expect(result.error?.message).toMatch(/"broken\.wav" \(item 1, binary property "data"\) is not audio/);
-		expect(createRequests(sandbox, 'bland')).toHaveLength(1);
+		expect((result.error as NodeOperationError).description).toMatch(/^Only item 1 is invalid, but nothing was sent for the other 3 items either/);
+		expect(sandbox.log()).toEqual([]);
 	});
 });

@@ -69,12 +69,12 @@ describe('provider errors become NodeApiErrors that keep the HTTP code', () => {
 	});
 
 	it('reports a Bland server-side validation error with the seed\'s own words', async () => {
-		// Our checks pass (the name was free when asked, the 12 s sample is within Bland's limits),
-		// but the name is taken between the availability check and the upload, so only Bland's own
+		// Our checks pass (the name was free in the account's list, the 12 s sample is within Bland's
+		// limits), but the name is taken between the list and the upload, so only Bland's own
 		// validation can refuse it: the error must carry the seed's words, not a generic failure.
 		const run = runCreate(sandbox, { provider: 'bland', name: 'Race Voice' }, [sample(12)]);
 		const checked = () =>
-			apiRequests(sandbox, 'bland').some((entry) => entry.path.endsWith('/check_name_availability') && entry.status === 200);
+			apiRequests(sandbox, 'bland').some((entry) => entry.method === 'GET' && entry.path.endsWith('/v1/voices') && entry.status === 200);
 		while (!checked()) await new Promise((resolve) => setImmediate(resolve));
 		const taken = sandbox.seedVoice('bland', { name: 'race voice' });
 		const result = await run;

@@ -209,10 +209,12 @@ describe('what a create answers', () => {
 describe('a node that fails names the voices the run made', () => {
 	it('without continue on fail, the error lists every voice created before and during the failure', async () => {
 		const input = leads(3);
-		input[2] = { json: { name: 'Broken' }, binary: { data: { data: Buffer.from('not audio'), fileName: 'broken.wav' } } };
+		// Every item is valid (an invalid one would stop the run before any upload): Bland refuses the third.
+		const refusal = { status: 400, data: null, errors: [{ error: 'Processing Error', message: 'Failed to process audio with beige model' }] };
+		sandbox.injectFault({ mode: 'json', status: 400, skip: 2, body: refusal, provider: 'bland', method: 'POST', pathIncludes: '/v1/voices/clone' });
 		const result = await runCreate(sandbox, { provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 1 } }, input);
 		const error = result.error as NodeOperationError;
-		expect(error.message).toMatch(/"broken\.wav" \(item 2, binary property "data"\) is not audio/);
+		expect(error.message).toBe('Bland AI: Failed to process audio with beige model [Processing Error]');
 		const voices = (await (await fetch(`${sandbox.blandBaseUrl}/v1/voices`, { headers: { authorization: sandbox.keys.bland } })).json()) as {
 			voices: Array<{ id: string; name: string }>;
 		};

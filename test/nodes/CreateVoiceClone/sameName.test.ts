@@ -3,7 +3,7 @@
  * provider stored the voice, the client never heard). Whichever item the loss hits, the two items
  * never share a voiceId, and every voice the run made is in the output.
  */
-import type { NodeOperationError } from 'n8n-workflow';
+import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { makeWav } from '../../helpers/wav';
@@ -16,6 +16,12 @@ beforeAll(async () => {
 });
 afterAll(async () => await sandbox.close());
 beforeEach(() => sandbox.reset());
+
+/**
+ * Upload Timeouts for the twins: the item whose upload the fault holds gets 1.5 s, its sibling
+ * 10 s, since waiting for a sibling of the same name counts against an item's own timeout.
+ */
+const timeouts = (held: number) => `={{ $itemIndex === ${held} ? 1.5 : 10 }}`;
 
 const twins = (name = 'Twin'): RunnerInputItem[] =>
 	[1, 2].map((seconds) => ({
@@ -38,7 +44,7 @@ describe('same-name items in one batch, one upload answer lost', () => {
 		sandbox.injectFault({ mode: 'hang', afterBody: true, skip, provider: 'buena', method: 'POST', pathIncludes: '/voice-clones' });
 		const result = await runCreate(
 			sandbox,
-			{ provider: 'buena', name: '={{ $json.name }}', options: { concurrency: 2, timeout: 1.5, maxRetries: 2 } },
+			{ provider: 'buena', name: '={{ $json.name }}', options: { concurrency: 2, timeout: timeouts(skip), maxRetries: 2 } },
 			twins(),
 		);
 		expect(result.error).toBeUndefined();
@@ -55,7 +61,7 @@ describe('same-name items in one batch, one upload answer lost', () => {
 		sandbox.injectFault({ mode: 'hang', afterBody: true, skip, provider: 'bland', method: 'POST', pathIncludes: '/v1/voices/clone' });
 		const result = await runCreate(
 			sandbox,
-			{ provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 2, timeout: 1.5 } },
+			{ provider: 'bland', name: '={{ $json.name }}', options: { concurrency: 2, timeout: timeouts(skip) } },
 			twins(),
 			{ continueOnFail: true },
 		);
@@ -76,7 +82,7 @@ describe('same-name items in one batch, one upload answer lost', () => {
 		sandbox.injectFault({ mode: 'hang', afterBody: true, provider: 'bland', method: 'POST', pathIncludes: '/v1/voices/clone' });
 		const result = await runCreate(
 			sandbox,
-			{ provider: 'bland', name: '={{ $json.name }}', ifNameExists: 'useExisting', options: { concurrency: 2, timeout: 1.5 } },
+			{ provider: 'bland', name: '={{ $json.name }}', ifNameExists: 'useExisting', options: { concurrency: 2, timeout: timeouts(0) } },
 			twins(),
 		);
 		expect(result.error).toBeUndefined();
@@ -126,15 +132,16 @@ describe('If a Voice With This Name Exists', () => {
 		expect(createRequests(sandbox, 'bland')).toEqual([]);
 	});
 
-	it('Bland, Use the Existing Voice: a name that is taken by no listed voice fails the item, without telling to use the existing voice', async () => {
-		sandbox.injectFault({ mode: 'json', provider: 'bland', pathIncludes: 'check_name_availability', body: { result: false } });
-		const result = await runCreate(sandbox, { provider: 'bland', name: 'Ghost', ifNameExists: 'useExisting' }, one('x'));
-		const error = result.error as NodeOperationError;
-		expect(error.message).toBe('The voice name "Ghost" is already taken in this Bland AI account');
-		expect(error.description).toBe(
-			"Bland AI voice names are unique per account, ignoring case. No voice with this name is in the account's list of voices, so there is none to use. Choose another name. No audio was uploaded.",
-		);
-		expect(createRequests(sandbox, 'bland')).toEqual([]);
+	it('Bland, a name taken by a voice the list does not show: Bland refuses the upload, the item fails with its words, nothing is duplicated', async () => {
+		const ghost = sandbox.seedVoice('bland', { name: 'Ghost' });
+		sandbox.injectFault({ mode: 'json', provider: 'bland', method: 'GET', pathIncludes: '/v1/voices', body: { voices: [] } });
+		const result = await runCreate(sandbox, { provider: 'bland', name: 'GHOST', ifNameExists: 'useExisting' }, one('x'));
+		const error = result.error as NodeApiError;
+		expect(error.constructor.name).toBe('NodeApiError');
+		expect(error.httpCode).toBe('400');
+		expect(error.message).toBe('Bland AI: Voice name is already taken [Validation Error]');
+		expect(createRequests(sandbox, 'bland').map((entry) => entry.status)).toEqual([400]);
+		expect((await blandVoices()).map((voice) => voice.id)).toEqual([ghost]);
 	});
 
 	it('refuses a choice the provider cannot do (Create Another at Bland) before sending anything', async () => {
@@ -143,5 +150,45 @@ describe('If a Voice With This Name Exists', () => {
 			'If a Voice With This Name Exists must be "Fail the Item" or "Use the Existing Voice" for Bland AI (got "createAnother")',
 		);
 		expect(sandbox.log()).toEqual([]);
+	});
+});
+
+describe('the same-name queue is inside each item\'s deadline', () => {
+	it('a sibling still queued when its Upload Timeout runs out fails, saying nothing was sent and why', async () => {
+		// The first upload of "Twin" is made but never answered: it holds the name for its whole
+		// timeout, and the sibling, queued behind it with the same 1.5 s, runs out of time waiting.
+		sandbox.injectFault({ mode: 'hang', afterBody: true, provider: 'buena', method: 'POST', pathIncludes: '/voice-clones' });
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'buena', name: 'Twin', options: { concurrency: 2, timeout: 1.5 } },
+			twins(),
+			{ continueOnFail: true },
+		);
+		const [first, second] = result.outputs[0].map((item) => item.json);
+		expect(first).toMatchObject({ name: 'Twin', recovered: true });
+		expect(second).toEqual({
+			name: 'Twin',
+			error: {
+				message: '"Twin" was not created: another item of this run with the same name was still being created when this item\'s Upload Timeout (1.5 s) ran out',
+				description: expect.stringMatching(/^Nothing was sent for this item\. .*Raise the Upload Timeout under Options, or run this item again\.$/),
+				httpCode: null,
+				code: null,
+			},
+		});
+		expect(createRequests(sandbox, 'buena')).toHaveLength(1);
+		expect(await buenaVoices()).toHaveLength(1);
+	});
+
+	it('a sibling queued behind a hanging upload stops at once when the execution is cancelled', async () => {
+		sandbox.injectFault({ mode: 'hang', provider: 'bland', method: 'POST', pathIncludes: '/v1/voices/clone' });
+		const result = await runCreate(
+			sandbox,
+			{ provider: 'bland', name: 'Twin', options: { concurrency: 2, timeout: 600 } },
+			twins(),
+			{ cancelAfterMs: 1_000 },
+		);
+		expect(result.status).toBe('canceled');
+		expect(result.durationMs).toBeLessThan(5_000);
+		expect(createRequests(sandbox, 'bland')).toHaveLength(1);
 	});
 });
