@@ -26,9 +26,15 @@ export interface PackageSpec {
 	 * nothing it keeps imports them.
 	 */
 	sharedExcluded: string[];
-	/** Icons copied: [from (repository path), to (package path)]. */
-	icons: Array<[string, string]>;
+	/** Other files copied (icons, the publish workflow): [from (repository path), to (package path)]. */
+	copies: Array<[string, string]>;
 }
+
+/** The publish workflow and the scan it runs before publishing: the same in every package. */
+const PUBLISHING: Array<[string, string]> = [
+	['scripts/packages/publish.yml', '.github/workflows/publish.yml'],
+	['scripts/packages/scan-package.mjs', '.github/scripts/scan-package.mjs'],
+];
 
 const logo = (provider: string, folders: string[]): Array<[string, string]> =>
 	['', '.dark'].flatMap((variant) => {
@@ -48,7 +54,7 @@ export const PACKAGES: PackageSpec[] = [
 			name: 'buenaAiApi',
 		},
 		sharedExcluded: ['providers/bland'],
-		icons: logo('buena', ['BuenaAi', 'BuenaAiTrigger']),
+		copies: [...logo('buena', ['BuenaAi', 'BuenaAiTrigger']), ...PUBLISHING],
 	},
 	{
 		name: 'n8n-nodes-bland-ai',
@@ -62,7 +68,7 @@ export const PACKAGES: PackageSpec[] = [
 		},
 		// Bland voices are usable at once: no Wait for Training, no trigger for training events.
 		sharedExcluded: ['providers/buena', 'waitForTraining/', 'trigger/'],
-		icons: logo('bland', ['BlandAi']),
+		copies: [...logo('bland', ['BlandAi']), ...PUBLISHING],
 	},
 ];
 
