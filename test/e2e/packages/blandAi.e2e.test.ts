@@ -17,7 +17,7 @@ import { disposeAll, majorOf, N8n, nodeItems, nodeJson, type WorkflowInput } fro
 import { N8N_VERSIONS } from '../harness/versions';
 import { copySampleAudio } from '../support/examples';
 import { cloneUploads, EXECUTION_TIMEOUT, fieldValue, manualTrigger, noOp, readFiles, SETUP_TIMEOUT, workflow } from '../support/workflows';
-import { BLAND_PACKAGE, blandAi, byId, packageCredentials, PACKAGE_CREDENTIALS, writeFile } from './support';
+import { BLAND_PACKAGE, blandAi, byId, exampleCredentials, packageCredentials, PACKAGE_CREDENTIALS, packageExample, writeFile } from './support';
 import type { TestNode } from '../support/workflows';
 
 let sandbox: Sandbox;
@@ -44,9 +44,12 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
 		const team = path.join(n8n.filesDir, 'team');
 		copySampleAudio(team, ['alex-intro.wav', 'maria-intro.wav', 'sam-pitch.mp3']);
 		spoken = path.join(n8n.filesDir, 'spoken');
-		await n8n.importCredentials(packageCredentials(sandbox));
+		const nightly = path.join(n8n.filesDir, 'nightly');
+		copySampleAudio(nightly, ['alex-intro.wav', 'sam-pitch.mp3', 'too-short.wav']);
+		await n8n.importCredentials([...packageCredentials(sandbox), ...exampleCredentials(sandbox)]);
 
 		const workflows: Record<string, WorkflowInput> = {
+			batchExample: packageExample(BLAND_PACKAGE, 'scheduled-batch.json', { settings: { samplesDir: nightly } }),
 			everyOperation: workflow(
 				'Bland AI: clone per file, get, rename, speak, delete, list',
 				[
@@ -155,6 +158,21 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
 			}
 			expect(sandbox.log().some((entry) => entry.files.some((file) => file.fileName === 'too-long.wav'))).toBe(false);
 			expect(sandbox.log().every((entry) => entry.provider === 'bland' && entry.authPresent)).toBe(true);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'example scheduled-batch.json: a ready voice per recording, the one under a second in the report',
+		async () => {
+			const run = await n8n.execute(ids.batchExample);
+
+			const [report] = nodeJson(run, 'Cloned Voices');
+			expect(report).toMatchObject({ provider: 'bland', ready: 2 });
+			expect((report.voices as Array<{ name: string }>).map((voice) => voice.name.split(' ')[0]).sort()).toEqual(['alex-intro', 'sam-pitch']);
+			const [failed] = nodeJson(run, 'Failed Recordings');
+			expect(failed).toMatchObject({ failed: 1, failures: [expect.objectContaining({ file: 'too-short.wav', error: expect.stringMatching(/Bland AI accepts samples of 1 to 60 seconds/) })] });
+			expect(cloneUploads(sandbox.log())).toHaveLength(2);
 		},
 		EXECUTION_TIMEOUT,
 	);

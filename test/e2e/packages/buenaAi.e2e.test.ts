@@ -14,22 +14,25 @@ import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { disposeAll, majorOf, N8n, nodeItems, nodeJson, type WorkflowInput } from '../harness/n8n';
 import { N8N_VERSIONS } from '../harness/versions';
 import { activateWorkflow, buenaListPolls, fastestPollTimes, sinkNode, startSink, startWithOwner, waitUntil, type Sink } from '../support/activeWorkflow';
-import { copySampleAudio } from '../support/examples';
+import { copySampleAudio, startLinkedInStub, type LinkedInStub } from '../support/examples';
 import { cloneUploads, EXECUTION_TIMEOUT, fieldValue, manualTrigger, noOp, readFiles, SETUP_TIMEOUT, workflow } from '../support/workflows';
-import { BUENA_PACKAGE, buenaAi, byId, packageCredentials, PACKAGE_CREDENTIALS, writeFile } from './support';
+import { BUENA_PACKAGE, buenaAi, byId, exampleCredentials, packageCredentials, PACKAGE_CREDENTIALS, packageExample, writeFile } from './support';
 
 const PREVIEW_MP3 = fs.readFileSync(path.join(__dirname, '../../sandbox/assets/preview.mp3'));
 
 let sandbox: Sandbox;
 let sink: Sink;
+let linkedIn: LinkedInStub;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ trainingMs: 1500 });
 	sink = await startSink();
+	linkedIn = await startLinkedInStub(sandbox.keys.buena);
 });
 
 afterAll(async () => {
 	await disposeAll();
+	await linkedIn?.close();
 	await sink?.close();
 	await sandbox?.close();
 });
@@ -49,9 +52,17 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 		const alex = path.join(n8n.filesDir, 'alex');
 		copySampleAudio(alex, ['alex-intro.wav', 'alex-closing.wav', 'alex-followup.mp3']);
 		spoken = path.join(n8n.filesDir, 'spoken');
-		await n8n.importCredentials(packageCredentials(sandbox));
+		const batch = path.join(n8n.filesDir, 'batch');
+		copySampleAudio(batch, ['alex-intro.wav', 'maria-intro.wav', 'broken-recording.wav']);
+		await n8n.importCredentials([...packageCredentials(sandbox), ...exampleCredentials(sandbox)]);
+		const fastWait = { 'Wait for Training': { pollInterval: 0.5, timeout: 1 } };
 
 		const workflows: Record<string, WorkflowInput> = {
+			linkedInExample: packageExample(BUENA_PACKAGE, 'linkedin-outreach.json', {
+				settings: { samplesDir: samples, buenaApiUrl: linkedIn.baseUrl },
+				parameters: fastWait,
+			}),
+			batchExample: packageExample(BUENA_PACKAGE, 'scheduled-batch.json', { settings: { samplesDir: batch }, parameters: fastWait }),
 			everyOperation: workflow(
 				'Buena AI: create, wait, list, get, update, speak, delete',
 				[
@@ -137,6 +148,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 
 	beforeEach(() => {
 		sandbox.reset();
+		linkedIn.calls.length = 0;
 		fs.rmSync(spoken, { recursive: true, force: true });
 		fs.mkdirSync(spoken, { recursive: true });
 	});
@@ -171,6 +183,41 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 			// Every request went to Buena with the package credential's key.
 			expect(sandbox.log().every((entry) => entry.provider === 'buena' && entry.authPresent)).toBe(true);
 			expect(sandbox.log().filter((entry) => entry.method === 'DELETE').map((entry) => [entry.path.split('/').pop(), entry.status])).toEqual([[voiceId, 200]]);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'example linkedin-outreach.json: one trained voice per lead, then a LinkedIn voice message through the package credential',
+		async () => {
+			const run = await n8n.execute(ids.linkedInExample);
+
+			const leads = nodeJson(run, 'Leads');
+			const created = nodeJson(run, 'Create Voice Clone');
+			expect(created.map((voice) => voice.name)).toEqual(leads.map((lead) => lead.voiceName));
+			expect(nodeJson(run, 'Wait for Training')).toEqual(created.map((voice) => expect.objectContaining({ voiceId: voice.voiceId, status: 'ready' })));
+			expect(linkedIn.calls.map((call) => [call.authorization, call.body.leadId, (call.body.voiceSettings as { voiceId?: string }).voiceId])).toEqual(
+				leads.map((lead, index) => [`Bearer ${sandbox.keys.buena}`, lead.leadId, created[index].voiceId]),
+			);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'example scheduled-batch.json: a voice per recording, the broken one in the report; run again, it uploads nothing',
+		async () => {
+			const first = await n8n.execute(ids.batchExample);
+			const [report] = nodeJson(first, 'Cloned Voices');
+			expect(report).toMatchObject({ provider: 'buena', ready: 2 });
+			expect(nodeJson(first, 'Failed Recordings')).toEqual([expect.objectContaining({ failed: 1 })]);
+			expect(cloneUploads(sandbox.log())).toHaveLength(2);
+
+			sandbox.clearLog();
+			const again = await n8n.execute(ids.batchExample);
+			expect(nodeJson(again, 'Create Voice Clone').map((voice) => [voice.voiceId, voice.reused])).toEqual(
+				nodeJson(first, 'Create Voice Clone').map((voice) => [voice.voiceId, true]),
+			);
+			expect(cloneUploads(sandbox.log())).toEqual([]);
 		},
 		EXECUTION_TIMEOUT,
 	);

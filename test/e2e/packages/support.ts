@@ -3,9 +3,12 @@
  * the editor would save them, and their credentials pointing at the sandbox.
  */
 import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import type { Sandbox } from '../../sandbox';
-import type { CredentialInput } from '../harness/n8n';
+import type { CredentialInput, WorkflowInput } from '../harness/n8n';
+import { REPO_ROOT } from '../harness/versions';
 import type { TestNode } from '../support/workflows';
 
 export const BUENA_PACKAGE = 'n8n-nodes-buena-ai';
@@ -77,4 +80,35 @@ export function writeFile(name: string, fileName: string): TestNode {
 		position: at(),
 		parameters: { operation: 'write', fileName, dataPropertyName: 'data', options: {} },
 	};
+}
+
+/** An example workflow of a package (packages/<name>/examples/<file>), with its Settings node's values and node parameters patched. */
+export function packageExample(
+	packageName: string,
+	file: string,
+	patch: { settings?: Record<string, string>; parameters?: Record<string, Record<string, unknown>> } = {},
+): WorkflowInput {
+	const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'packages', packageName, 'examples', file), 'utf8')) as WorkflowInput;
+	const nodes = workflow.nodes as Array<{ name: string; parameters: Record<string, unknown> }>;
+	const node = (name: string) => {
+		const found = nodes.find((candidate) => candidate.name === name);
+		if (!found) throw new Error(`${file} has no node "${name}"`);
+		return found;
+	};
+	for (const [name, value] of Object.entries(patch.settings ?? {})) {
+		const assignments = (node('Settings').parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+		const assignment = assignments.find((candidate) => candidate.name === name);
+		if (!assignment) throw new Error(`${file}: Settings has no "${name}"`);
+		assignment.value = value;
+	}
+	for (const [name, parameters] of Object.entries(patch.parameters ?? {})) Object.assign(node(name).parameters, parameters);
+	return workflow;
+}
+
+/** The credentials the example workflows of the packages name (their ids), pointing at the sandbox. */
+export function exampleCredentials(sandbox: Sandbox): CredentialInput[] {
+	return [
+		{ id: 'buenaAiAccount01', name: 'Buena AI account', type: 'buenaAiApi', data: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl } },
+		{ id: 'blandAiAccount01', name: 'Bland AI account', type: 'blandAiApi', data: { apiKey: sandbox.keys.bland, baseUrl: sandbox.blandBaseUrl } },
+	];
 }
