@@ -88,6 +88,23 @@ describe.each(PACKAGES.map((spec) => [spec.name, spec] as const))('%s, copied al
 		]);
 		expect(Object.entries(pkg.devDependencies ?? {})).toEqual(installed);
 		expect(fs.readFileSync(path.join(dir, 'eslint.config.mjs'), 'utf8')).toBe("import { config } from '@n8n/node-cli/eslint';\n\nexport default config;\n");
+		// package-lock.json belongs to this package.json (npm ci refuses a lock out of step with it).
+		const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as {
+			name: string;
+			version: string;
+			packages: Record<string, { name?: string; version?: string; devDependencies?: object; peerDependencies?: object; dependencies?: object }>;
+		};
+		const root = lock.packages[''];
+		expect([lock.name, lock.version, root.devDependencies, root.peerDependencies, root.dependencies]).toEqual([
+			pkg.name,
+			pkg.version,
+			pkg.devDependencies,
+			pkg.peerDependencies,
+			undefined,
+		]);
+		for (const [dependency, version] of Object.entries(pkg.devDependencies ?? {})) {
+			expect([dependency, lock.packages[`node_modules/${dependency}`]?.version]).toEqual([dependency, version]);
+		}
 	});
 
 	test('n8n-node cloud-support: eligible for n8n Cloud verification', async () => {
