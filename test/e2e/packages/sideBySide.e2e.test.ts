@@ -5,6 +5,8 @@
  * which here belongs to its own sandbox account, so a node that took another package's credential
  * would list the wrong voices.
  */
+import { randomUUID } from 'crypto';
+
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { N8nRestClient } from '../harness/credentialTest';
@@ -38,7 +40,7 @@ afterAll(async () => {
 function rootVoiceClone(name: string, provider: 'buena' | 'bland'): TestNode {
 	const { id, name: credentialName, type } = EXAMPLE_CREDENTIALS[provider];
 	return {
-		id: `${provider}-root-get-many`,
+		id: randomUUID(),
 		name,
 		type: 'n8n-nodes-voice-clone.voiceClone',
 		typeVersion: 1,
