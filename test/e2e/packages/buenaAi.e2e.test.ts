@@ -255,7 +255,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 	);
 
 	test(
-		'Buena AI Trigger in an active workflow: voices from before the activation start nothing, a new voice and a finished training do; the credential test passes the key and refuses a wrong one',
+		'Buena AI Trigger in an active workflow: voices from before the activation start nothing; a new voice, a finished and a failed training do; the credential test passes the key and refuses a wrong one',
 		async () => {
 			sandbox.configure({ trainingMs: 30 * 60_000 });
 			sink.calls.length = 0;
@@ -286,12 +286,15 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 				expect(await waitUntil(() => polls() >= 1, 60_000)).toBe(true);
 
 				const fresh = sandbox.seedVoice('buena', { name: 'Fresh Voice', status: 'processing' });
+				sandbox.seedVoice('buena', { name: 'Broken Voice', status: 'failed', errorMessage: 'Audio quality too low' });
 				sandbox.markReady(trainingBefore);
 				const seen = polls();
 				expect(await waitUntil(() => polls() > seen, majorOf(version) >= 2 ? 80_000 : 20_000)).toBe(true);
-				await sink.waitFor(2, 20_000);
+				await sink.waitFor(4, 20_000);
 				expect(sink.calls.map((call) => `${String(call.body.event)}:${String(call.body.name)}`).sort()).toEqual([
+					'created:Broken Voice',
 					'created:Fresh Voice',
+					'failed:Broken Voice',
 					'ready:Training Before',
 				]);
 				expect(sink.calls.find((call) => call.body.event === 'created')?.body).toMatchObject({ provider: 'buena', voiceId: fresh, status: 'processing' });
