@@ -3,7 +3,7 @@
 // Do not edit it here: change the source there and run the command again.
 
 import {
-	NodeOperationError,
+	ManualExecutionCancelledError,
 	type ExecutionBaseError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -13,115 +13,73 @@ import {
 import { runBounded } from '../execution/boundedPool';
 import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
 import { readNumberParameter } from '../execution/numberParameter';
+import { runMemory, type RunMemory } from '../execution/runMemory';
 import { selectedProvider } from '../providers/selectedProvider';
-import type { CloneRequest, CreatedVoice, PreflightResult, VoiceProvider } from '../providers/types';
-import { isQuotaError, quotaExceededError } from '../transport/apiErrors';
+import type { CloneRequest, CreatedVoice, VoiceProvider } from '../providers/types';
+import { isQuotaError } from '../transport/apiErrors';
 import { connectProvider, providerApi, type ProviderConnection } from '../transport/providerApi';
-import type { ProviderContext } from '../transport/types';
-import { CloneBatch, type RunVoice } from './cloneBatch';
-import { prepareCloneRequest } from './prepareCloneRequest';
-import { CONCURRENCY, readCloneSettings, type CloneSettings } from './settings';
+import { CloneBatch } from './cloneBatch';
+import { decideClone } from './cloneDecision';
+import {
+	accountFilledByRunError,
+	accountFullError,
+	accountWaitTimeoutError,
+	nameTakenError,
+	sameNameQueueTimeoutError,
+	uploadsUnderWayTimeoutError,
+	withCreatedVoices,
+} from './cloneErrors';
+import { checkCloneJobs, invalidBatchError, type CloneJob, type InvalidCloneJob } from './cloneJobs';
+import { CONCURRENCY } from './settings';
 import { uploadClone } from './uploadClone';
+import { waitWithinDeadline } from './waitWithinDeadline';
 
-/** How often a clone waiting for the run's other uploads looks whether one has settled. */
-const SETTLE_CHECK_MS = 200;
+type ValidCloneJob = Exclude<CloneJob, InvalidCloneJob>;
 
-type CloneJob = { itemIndexes: number[] } & (
-	| { settings: CloneSettings; invalid?: undefined }
-	/** The job's options could not be read: it fails before anything is sent. */
-	| { invalid: ExecutionBaseError; settings?: undefined }
-);
+/** The run memory's name for what Create did: each item's output, once its voice exists. */
+const MEMORY_KIND = 'createVoiceClone';
 
-function nameTakenError(
-	context: ProviderContext,
-	provider: VoiceProvider,
-	request: CloneRequest,
-	existing: CreatedVoice,
-	settings: CloneSettings,
-	itemIndex: number,
-) {
-	const unique = provider.allowsDuplicateNames ? '' : `${provider.displayName} voice names are unique per account, ignoring case. `;
-	const another = provider.allowsDuplicateNames ? '"Create Another" or ' : '';
-	const description = existing.voiceId
-		? `The voice with this name is ${existing.voiceId}. ${unique}Choose another name, or set "If a Voice With This Name Exists" to ${another}"Use the Existing Voice".`
-		: settings.ifNameExists === 'useExisting'
-			? `${unique}No voice with this name is in the account's list of voices, so there is none to use. Choose another name.`
-			: `${unique}Choose another name, or set "If a Voice With This Name Exists" to ${another}"Use the Existing Voice".`;
-	return new NodeOperationError(
-		context.getNode(),
-		`The voice name "${request.name}" is already taken in this ${provider.displayName} account`,
-		{ itemIndex, description: `${description} No audio was uploaded.` },
-	);
-}
-
-function accountFullError(
-	context: ProviderContext,
-	provider: VoiceProvider,
-	request: CloneRequest,
-	voiceCount: number,
-	maxVoices: number,
-	itemIndex: number,
-) {
-	return quotaExceededError(
-		context.getNode(),
-		`${provider.displayName} allows ${maxVoices} voice clones per account and yours already has ${voiceCount}, so "${request.name}" was not created`,
-		itemIndex,
-		`Delete a voice clone you no longer need, or upgrade the ${provider.displayName} plan. No audio was uploaded.`,
-	);
-}
-
-function accountFilledByRunError(
-	context: ProviderContext,
-	provider: VoiceProvider,
-	request: CloneRequest,
-	batch: CloneBatch,
-	itemIndex: number,
-) {
-	return quotaExceededError(
-		context.getNode(),
-		`"${request.name}" was not created: an earlier item of this run found the ${provider.displayName} account full (${batch.quotaError?.message})`,
-		itemIndex,
-		'No audio was uploaded. Delete voices you no longer need or upgrade the plan, then run the remaining items again.',
-	);
-}
+type AccountCheck =
+	| { reuse: CreatedVoice }
+	| { slot: ReturnType<CloneBatch['startUpload']>; knownVoiceIds: ReadonlySet<string> };
 
 /**
- * Asks the API what it knows before the upload, and settles the name conflict and the account's
- * limit. The limit counts this run's uploads still under way (each may add a voice the listing does
- * not show yet): when only they make the account look full, the clone waits for one to settle and
- * looks again, so an item over the limit is never uploaded and one within it is never refused.
+ * Decides the clone from the run's one look at the account (taken by the first clone that needs
+ * it) and what the run did since: the name conflict, then the account's limit. The limit counts
+ * this run's uploads still under way (each may add a voice the snapshot does not show): when only
+ * they make the account look full, the clone waits for one to settle and decides again from what
+ * the run then knows, so an item over the limit is never uploaded and one within it never refused.
  */
-async function checkAccount(
-	connection: ProviderConnection,
-	request: CloneRequest,
-	settings: CloneSettings,
-	batch: CloneBatch,
-): Promise<{ reuse: CreatedVoice } | { preflight: PreflightResult }> {
+async function checkAccount(connection: ProviderConnection, job: ValidCloneJob, batch: CloneBatch): Promise<AccountCheck> {
 	const { provider, context, itemIndex } = connection;
+	const { request, settings } = job;
 	for (;;) {
-		const settledBefore = batch.settled;
-		const preflight = await provider.checkBeforeCreate(providerApi(connection), request);
-		const existing = preflight.existingVoice;
-		if (existing && settings.ifNameExists !== 'createAnother') {
-			if (settings.ifNameExists === 'useExisting' && existing.voiceId) return { reuse: existing };
-			throw nameTakenError(context, provider, request, existing, settings, itemIndex);
-		}
-		if (batch.quotaError) throw accountFilledByRunError(context, provider, request, batch, itemIndex);
-		const account = preflight.account;
-		if (!account) return { preflight };
-		const voiceCount = account.voiceCount + batch.createdNotIn(preflight.existingVoiceIds);
-		if (voiceCount + batch.uploadsInFlight < account.maxVoices) return { preflight };
-		if (!batch.uploadsInFlight) throw accountFullError(context, provider, request, voiceCount, account.maxVoices, itemIndex);
-		while (batch.settled === settledBefore) {
-			const left = connection.deadline - Date.now();
-			if (left <= 0) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`"${request.name}" was not created: the ${provider.displayName} account would be full if the ${batch.uploadsInFlight} upload(s) of this run still under way succeed, and they did not finish within the upload timeout`,
-					{ itemIndex, description: 'No audio was uploaded. Run this item again once the other uploads have finished.' },
+		const snapshot = await waitWithinDeadline(
+			connection,
+			batch.accountSnapshot(async () => await provider.snapshotAccount(providerApi(connection))),
+			() => accountWaitTimeoutError(context, provider, request, settings.timeoutMs, itemIndex),
+		);
+		const decision = decideClone(provider, request, settings.ifNameExists, snapshot, {
+			created: batch.created,
+			uploadsInFlight: batch.uploadsInFlight,
+			accountFoundFull: batch.quotaError !== undefined,
+		});
+		switch (decision.kind) {
+			case 'upload':
+				// Reserved at once, before any other clone can decide without counting this upload.
+				return { slot: batch.startUpload(), knownVoiceIds: batch.knownVoiceIds(snapshot) };
+			case 'reuse':
+				return { reuse: decision.voice };
+			case 'nameTaken':
+				throw nameTakenError(context, provider, request, decision.voice, itemIndex);
+			case 'accountFilledByRun':
+				throw accountFilledByRunError(context, provider, request, batch.quotaError, itemIndex);
+			case 'accountFull':
+				throw accountFullError(context, provider, request, decision.voiceCount, decision.maxVoices, itemIndex);
+			case 'waitForUploads':
+				await waitWithinDeadline(connection, batch.nextSettle(), () =>
+					uploadsUnderWayTimeoutError(context, provider, request, batch.uploadsInFlight, itemIndex),
 				);
-			}
-			await connection.wait(Math.min(SETTLE_CHECK_MS, left));
 		}
 	}
 }
@@ -158,56 +116,71 @@ async function createClone(
 	job: CloneJob,
 	batch: CloneBatch,
 ): Promise<IDataObject> {
-	const [first] = job.itemIndexes;
 	if (job.invalid) throw job.invalid;
-	const { settings } = job;
-	const request = await prepareCloneRequest(context, provider, job.itemIndexes, settings.providerOptions);
+	const { request, settings } = job;
+	const [first] = job.itemIndexes;
 	// Once the account is full nothing more is tried, except finding a voice to reuse.
-	if (batch.quotaError && settings.ifNameExists !== 'useExisting') throw accountFilledByRunError(context, provider, request, batch, first);
-	return await batch.withName(request.name, async () => {
-		// The clock starts once no sibling of the same name is under way.
-		const deadline = Date.now() + settings.timeoutMs;
-		const connection = await connectProvider(context, provider, first, { policy: settings.policy, deadline });
-		const checked = await checkAccount(connection, request, settings, batch);
+	if (batch.quotaError && settings.ifNameExists !== 'useExisting') {
+		throw accountFilledByRunError(context, provider, request, batch.quotaError, first);
+	}
+	// The item's clock starts now: waiting for a sibling of the same name counts against it.
+	const deadline = Date.now() + settings.timeoutMs;
+	const connection = await connectProvider(context, provider, first, { policy: settings.policy, deadline });
+	const waitForTurn = async (turn: Promise<void>) =>
+		await waitWithinDeadline(connection, turn, () => sameNameQueueTimeoutError(context, request, settings.timeoutMs, first));
+	return await batch.withName(request.name, waitForTurn, async () => {
+		const checked = await checkAccount(connection, job, batch);
 		if ('reuse' in checked) return outputJson(provider, request, checked.reuse, true);
-		const slot = batch.startUpload();
+		const { slot, knownVoiceIds } = checked;
+		let outcomeUnknown = false;
+		let created: CreatedVoice | undefined;
 		try {
-			const created = await uploadClone(connection, request, checked.preflight);
-			slot.settle({ name: created.name, voiceId: created.voiceId });
+			created = await uploadClone(connection, request, knownVoiceIds, () => (outcomeUnknown = true));
+			slot.settle({ name: request.name, voiceId: created.voiceId, voice: created });
 			return outputJson(provider, request, created, false);
 		} finally {
+			// Failed after an unknown outcome, it may have made a voice no one has seen: the next
+			// decision looks at the account again (before this slot's waiters decide).
+			if (!created && outcomeUnknown) batch.accountMayHaveChanged();
 			slot.settle();
 		}
 	});
 }
 
-/** The voices the run made, for an error that stops the node: they exist and must not be made again. */
-function withCreatedVoices(error: ExecutionBaseError, created: RunVoice[]): ExecutionBaseError {
-	if (!created.length) return error;
-	const list = created.map((voice) => `"${voice.name}" (${voice.voiceId})`).join(', ');
-	const line = `Voices this run already created (they exist; don't create them again): ${list}`;
-	error.description = error.description ? `${error.description}\n${line}` : line;
-	error.context.createdVoices = created.map((voice) => ({ ...voice }));
-	return error;
-}
-
-/** Reads every clone's options before anything is sent, so a bad one stops the run before it starts. */
-function readJobs(context: IExecuteFunctions, provider: VoiceProvider, combine: boolean): CloneJob[] {
-	const count = context.getInputData().length;
-	const groups = combine ? [Array.from({ length: count }, (_, index) => index)] : Array.from({ length: count }, (_, index) => [index]);
-	return groups.map((itemIndexes) => {
-		try {
-			return { itemIndexes, settings: readCloneSettings(context, provider, itemIndexes[0]) };
-		} catch (error) {
-			return { itemIndexes, invalid: asNodeError(context, error, itemIndexes[0]) };
+/**
+ * Outputs of an earlier try of this run (n8n's "Retry On Fail" runs the node again): each item
+ * whose voice that try made or found, asked for the same way, is output again without a request.
+ */
+function recallEarlierTry(
+	memory: RunMemory<IDataObject>,
+	jobs: CloneJob[],
+	batch: CloneBatch,
+	results: INodeExecutionData[],
+): number[] {
+	const pending: number[] = [];
+	jobs.forEach((job, jobIndex) => {
+		const remembered = job.request && memory.recall(job.itemIndexes[0], job.fingerprint);
+		if (!remembered) {
+			pending.push(jobIndex);
+			return;
+		}
+		results[jobIndex] = { json: remembered, pairedItem: job.itemIndexes.map((item) => ({ item })) };
+		if (remembered.reused === false && job.request) {
+			const voiceId = String(remembered.voiceId);
+			const name = String(remembered.name ?? job.request.name);
+			const voice = { voiceId, name, raw: (remembered.response ?? {}) as IDataObject };
+			batch.addRemembered({ name: job.request.name, voiceId, voice });
 		}
 	});
+	return pending;
 }
 
 /**
- * One voice per item (a few at a time), or one from all items. Output order follows input order;
+ * One voice per item (a few at a time), or one from all items. Every item is checked before the
+ * first request; the account is looked at once for the batch. Output order follows input order;
  * failures stay with their items under "continue on fail", else the first one fails the node once
- * the uploads already under way have finished, naming every voice the run created.
+ * the uploads already under way have finished, naming every voice the run created. Each item's
+ * output is remembered for the run, so n8n's "Retry On Fail" never makes a voice twice.
  */
 export async function createVoiceClones(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
@@ -215,18 +188,23 @@ export async function createVoiceClones(context: IExecuteFunctions): Promise<INo
 	const provider = selectedProvider(context, 0);
 	const combine = context.getNodeParameter('combineItems', 0, false) as boolean;
 	const concurrency = combine ? 1 : readNumberParameter(context, CONCURRENCY, 0);
-	const jobs = readJobs(context, provider, combine);
+	const jobs = await checkCloneJobs(context, provider, combine);
+	if (context.getExecutionCancelSignal?.()?.aborted) throw new ManualExecutionCancelledError('');
 	const continueOnFail = context.continueOnFail();
-	const invalid = jobs.find((job) => job.invalid);
-	if (invalid?.invalid && !continueOnFail) throw invalid.invalid;
+	const invalid = jobs.filter((job): job is InvalidCloneJob => job.invalid !== undefined);
+	if (invalid.length && !continueOnFail) throw invalidBatchError(context, jobs, invalid);
 
+	const memory = runMemory<IDataObject>(context, MEMORY_KIND);
 	const batch = new CloneBatch();
 	const results: INodeExecutionData[] = [];
+	const pending = recallEarlierTry(memory, jobs, batch, results);
 	const failures: Array<ExecutionBaseError | undefined> = [];
+	let failedItems = 0;
 	await runBounded(
-		jobs.length,
+		pending.length,
 		concurrency,
-		async (jobIndex) => {
+		async (next) => {
+			const jobIndex = pending[next];
 			const job = jobs[jobIndex];
 			const pairedItem = job.itemIndexes.map((item) => ({ item }));
 			const result = await createClone(context, provider, job, batch).then(
@@ -235,11 +213,13 @@ export async function createVoiceClones(context: IExecuteFunctions): Promise<INo
 			);
 			if ('json' in result) {
 				results[jobIndex] = { json: result.json, pairedItem };
+				if (job.request) memory.remember(job.itemIndexes[0], job.fingerprint, result.json);
 				return;
 			}
 			if (isQuotaError(result.error)) batch.quotaError ??= result.error;
 			if (continueOnFail && !isCancellation(result.error, context)) {
 				results[jobIndex] = failedItem(context, result.error, pairedItem);
+				failedItems++;
 			} else {
 				failures[jobIndex] = result.error;
 			}
@@ -248,5 +228,6 @@ export async function createVoiceClones(context: IExecuteFunctions): Promise<INo
 	);
 	const firstFailure = failures.find((failure) => failure !== undefined);
 	if (firstFailure) throw withCreatedVoices(firstFailure, batch.created);
+	if (!failedItems) memory.forget();
 	return results;
 }

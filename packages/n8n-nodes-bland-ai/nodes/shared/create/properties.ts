@@ -113,7 +113,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 86400 },
 				default: 300,
 				description:
-					'The longest one voice may take, from its first request to the provider\'s answer, including waits for rate limits and retries. A request the rate limit would hold back past it is not sent.',
+					'The longest one voice may take, from when the node starts on it to the provider\'s answer, including waits for rate limits, retries and an earlier item with the same name. A request the rate limit would hold back past it is not sent.',
 			},
 		],
 	},

@@ -74,6 +74,11 @@ function parseError(response: { statusCode: number; body: unknown }): ProviderEr
 	};
 }
 
+/** Bland's voice names are unique per account, ignoring case. */
+function sameName(a: string, b: string): boolean {
+	return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
 /** The voice holding a name (Bland's GET accepts a name as well as an id, ignoring case). */
 async function findNamedVoice(api: ProviderApi, name: string): Promise<CreatedVoice | undefined> {
 	const response = await api.requestOptional({ method: 'GET', path: `/v1/voices/${encodeURIComponent(name)}` });
@@ -160,18 +165,25 @@ export const bland: VoiceProvider = {
 		return problems;
 	},
 
-	async checkBeforeCreate(api, request) {
-		const response = await api.request({
-			method: 'POST',
-			path: '/v1/voices/check_name_availability',
-			body: { name: request.name },
-		});
-		if (asObject(response.body)?.result !== false) return { existingVoiceIds: new Set<string>() };
-		// Taken: the voice that holds the name (names are unique, so there is one).
-		const existing = await findNamedVoice(api, request.name);
+	sameVoiceName: (a, b) => sameName(a, b),
+
+	maxVoices: () => undefined,
+
+	/**
+	 * One list instead of a name check per clone. A voice the list marks public is Bland's, not the
+	 * account's, and holds none of its names. A name taken by a voice the list did not show is
+	 * refused by Bland at the upload ("Voice name is already taken"): nothing is duplicated.
+	 */
+	async snapshotAccount(api) {
+		const response = await api.request({ method: 'GET', path: '/v1/voices' });
+		const voices = parseVoiceList(response.body).filter((voice) => voice.public !== true && voiceId(voice) !== undefined);
 		return {
-			existingVoiceIds: new Set<string>(existing ? [existing.voiceId] : []),
-			existingVoice: existing ?? { voiceId: '', name: request.name, raw: {} },
+			voiceIds: new Set(voices.map((voice) => voiceId(voice) as string)),
+			voiceCount: voices.length,
+			voiceNamed(name) {
+				const voice = voices.find((listed) => sameName(asString(listed.name) ?? '', name));
+				return voice && { voiceId: voiceId(voice) as string, name: asString(voice.name) ?? name, raw: voice, status: 'ready' };
+			},
 		};
 	},
 
@@ -192,10 +204,10 @@ export const bland: VoiceProvider = {
 		return { voiceId: id, name: asString(data.name) ?? request.name, raw: data };
 	},
 
-	async findCreatedVoice(api, request, preflight) {
+	async findCreatedVoice(api, request, knownVoiceIds) {
 		// The name was free before the upload and names are unique, so a voice with it now is ours.
 		const voice = await findNamedVoice(api, request.name);
-		return voice && !preflight.existingVoiceIds.has(voice.voiceId) ? voice : undefined;
+		return voice && !knownVoiceIds.has(voice.voiceId) ? voice : undefined;
 	},
 
 	/**

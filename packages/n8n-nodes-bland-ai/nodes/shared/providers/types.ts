@@ -94,14 +94,18 @@ export interface ProviderApi {
 	requestOptional(request: ApiRequest): Promise<ApiResponse | undefined>;
 }
 
-/** What a provider checked before the upload and may need afterwards to find a clone it created. */
-export interface PreflightResult {
-	/** Every voice id of the account before the upload: a voice found afterwards that is not here is new. */
-	existingVoiceIds: Set<string>;
-	/** The newest voice that already has the request's name, if any. */
-	existingVoice?: CreatedVoice;
-	/** Where the provider limits the voices of an account: how many it has and may hold. */
-	account?: { voiceCount: number; maxVoices: number };
+/**
+ * The account as a run of Create saw it: listed once for the whole batch (and again only after an
+ * upload whose outcome stayed unknown). The create flow decides every item from it, together with
+ * what the run itself created since.
+ */
+export interface AccountSnapshot {
+	/** Every voice id the listing showed: a voice found after an upload that is not here (nor made by the run) is new. */
+	readonly voiceIds: ReadonlySet<string>;
+	/** How many voices the account holds; a total the provider reports may exceed the ids listed. */
+	readonly voiceCount: number;
+	/** The newest listed voice holding this name, with names compared as the provider compares them. */
+	voiceNamed(name: string): CreatedVoice | undefined;
 }
 
 export interface CreateEndpoint {
@@ -185,18 +189,20 @@ export interface VoiceProvider extends VoiceCatalog {
 	readCreateOptions(context: IExecuteFunctions, itemIndex: number): IDataObject;
 	/** Problems with the name and the provider-specific options, in words a person understands. */
 	validateCreateOptions(name: string, options: IDataObject): string[];
-	/**
-	 * What the API says before an upload (the account's voices and limit, a voice with the name);
-	 * the shared flow decides from it. Called again for each clone, right before its upload.
-	 */
-	checkBeforeCreate(api: ProviderApi, request: CloneRequest): Promise<PreflightResult>;
+	/** Whether two voice names are the same name for this provider (one that refuses a taken name may ignore case). */
+	sameVoiceName(a: string, b: string): boolean;
+	/** How many voices the account may hold, by the request's options; undefined where the provider sets no limit. */
+	maxVoices(request: CloneRequest): number | undefined;
+	/** Lists the account's voices for a batch of creates: one look for many uploads. */
+	snapshotAccount(api: ProviderApi): Promise<AccountSnapshot>;
 	createEndpoint(request: CloneRequest): CreateEndpoint;
 	parseCreatedVoice(body: unknown, request: CloneRequest): CreatedVoice | undefined;
 	/** After a create whose outcome is unknown: the clone it made, if it made one. */
 	findCreatedVoice(
 		api: ProviderApi,
 		request: CloneRequest,
-		preflight: PreflightResult,
+		/** Every voice known to exist before the upload (the snapshot's, and those the run made since). */
+		knownVoiceIds: ReadonlySet<string>,
 	): Promise<CreatedVoice | undefined>;
 	/** The state of each voice; a voice the provider does not know is missing from the map. */
 	fetchVoiceStates(api: ProviderApi, voiceIds: string[]): Promise<Map<string, VoiceState>>;

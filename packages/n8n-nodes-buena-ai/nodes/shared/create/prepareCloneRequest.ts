@@ -2,7 +2,9 @@
 // of https://github.com/n8n-nodes-voice-clone/n8n-nodes-voice-clone.
 // Do not edit it here: change the source there and run the command again.
 
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { createHash } from 'crypto';
+
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { CloneRequest, CloneSample, VoiceProvider } from '../providers/types';
 import { trimmedName } from '../providers/parsing';
@@ -10,31 +12,47 @@ import { parseBinaryPropertyNames, selectItemBinaries, type BinaryInput } from '
 import { inspectSample } from '../samples/inspectSample';
 import { checkSampleLimits } from '../samples/validateClone';
 
-function invalidInputError(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	problems: string[],
-): NodeOperationError {
-	const subject = name ? `The voice clone "${name}"` : 'The voice clone';
-	return new NodeOperationError(
-		context.getNode(),
-		`${subject} was not created, nothing was sent: ${problems.join('; ')}`,
-		{ itemIndex, description: problems.map((problem) => `• ${problem}`).join('\n') },
-	);
+export type PreparedClone =
+	| {
+			request: CloneRequest;
+			/** What identifies the request: the same item asking for the same voice from the same files. */
+			fingerprint: string;
+			problems?: undefined;
+	  }
+	| { name: string; problems: string[]; request?: undefined };
+
+/**
+ * Who a sample is: the binary's id in n8n's store, or a hash of the bytes n8n keeps in the item,
+ * with the names and size the user sees. The same input item gives the same identity on a retry.
+ */
+function sampleIdentity(input: BinaryInput): IDataObject {
+	const { binary } = input;
+	return {
+		item: input.itemIndex,
+		property: input.property,
+		id: binary.id ?? createHash('sha256').update(binary.data).digest('hex'),
+		fileName: binary.fileName ?? null,
+		fileSize: binary.fileSize ?? null,
+	};
+}
+
+function fingerprintOf(request: CloneRequest, inputs: BinaryInput[]): string {
+	const identity = JSON.stringify([request.name, request.description, request.options, inputs.map(sampleIdentity)]);
+	return createHash('sha256').update(identity).digest('hex');
 }
 
 /**
  * Everything about one clone that can be checked without the API, checked all at once so the
- * user sees every problem of the item in one error; throws before any byte is sent.
+ * user sees every problem of the item together. Sends nothing: the batch checks every clone
+ * before its first upload.
  */
 export async function prepareCloneRequest(
 	context: IExecuteFunctions,
 	provider: VoiceProvider,
 	itemIndexes: number[],
-	/** The provider's options, read with the run's other settings before anything was sent. */
+	/** The provider's options, read with the run's other settings. */
 	options: IDataObject,
-): Promise<CloneRequest> {
+): Promise<PreparedClone> {
 	const [first] = itemIndexes;
 	const name = trimmedName(context.getNodeParameter('name', first, ''));
 	const description = trimmedName(context.getNodeParameter('description', first, ''));
@@ -59,6 +77,7 @@ export async function prepareCloneRequest(
 	}
 	problems.push(...checkSampleLimits(provider.displayName, provider.limits, samples, inputs.length));
 
-	if (problems.length) throw invalidInputError(context, first, name, problems);
-	return { name, description, samples, options };
+	if (problems.length) return { name, problems };
+	const request = { name, description, samples, options };
+	return { request, fingerprint: fingerprintOf(request, inputs) };
 }

@@ -8,13 +8,7 @@ import { callProvider } from '../transport/callProvider';
 import { providerApi, type ProviderConnection } from '../transport/providerApi';
 import { MultipartBody } from '../transport/multipartBody';
 import type { SendOutcome } from '../transport/send';
-import type {
-	CloneRequest,
-	CloneSample,
-	CreatedVoice,
-	CreateEndpoint,
-	PreflightResult,
-} from '../providers/types';
+import type { CloneRequest, CloneSample, CreatedVoice, CreateEndpoint } from '../providers/types';
 
 function cloneRequestBody(endpoint: CreateEndpoint, samples: CloneSample[]): MultipartBody {
 	return new MultipartBody([
@@ -63,14 +57,16 @@ const LOOKUP_GRACE_MS = 30_000;
 /**
  * Uploads the samples: one non-idempotent provider call within the connection's deadline. When its outcome is
  * unknown (no answer, a 5xx after the body was sent, a 2xx without a voice id) the provider's
- * lookup runs before anything is sent again, so a retry never makes a second voice. The lookup is
- * a read bounded by the deadline, or by LOOKUP_GRACE_MS from now once the deadline has passed (so
- * a voice a timed-out upload made is still found and reported).
+ * lookup runs before anything is sent again, so a retry never makes a second voice: a voice with
+ * the request's name whose id is not in `knownVoiceIds` is the upload's. The lookup is a read
+ * bounded by the deadline, or by LOOKUP_GRACE_MS from now once the deadline has passed (so a voice
+ * a timed-out upload made is still found and reported). `onOutcomeUnknown` hears of each lookup.
  */
 export async function uploadClone(
 	connection: ProviderConnection,
 	request: CloneRequest,
-	preflight: PreflightResult,
+	knownVoiceIds: ReadonlySet<string>,
+	onOutcomeUnknown: () => void = () => {},
 ): Promise<CreatedVoice> {
 	const { provider } = connection;
 	const endpoint = provider.createEndpoint(request);
@@ -82,8 +78,9 @@ export async function uploadClone(
 			expected: 'a voice id',
 			read: (response) => provider.parseCreatedVoice(response.body, request),
 			findCreated: async () => {
+				onOutcomeUnknown();
 				const lookup = providerApi(connection, { deadline: Math.max(connection.deadline, Date.now() + LOOKUP_GRACE_MS) });
-				const found = await provider.findCreatedVoice(lookup, request, preflight);
+				const found = await provider.findCreatedVoice(lookup, request, knownVoiceIds);
 				return found && { ...found, recovered: true };
 			},
 		},

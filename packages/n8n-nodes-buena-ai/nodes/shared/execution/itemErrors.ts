@@ -12,6 +12,8 @@ import {
 	type IPairedItemData,
 } from 'n8n-workflow';
 
+import { errorCodeOf } from '../transport/apiErrors';
+
 /** Errors the nodes throw are n8n errors already; anything else (a bug) is wrapped, not lost. */
 export function asNodeError(
 	context: IExecuteFunctions,
@@ -30,11 +32,38 @@ export function isCancellation(error: unknown, context: IExecuteFunctions): bool
 	);
 }
 
+/** What a failed item says, under `$json.error`: what the editor shows for the error. */
+export interface ItemError extends IDataObject {
+	message: string;
+	description: string | null;
+	/** The HTTP status the provider answered; null when no answer came or nothing was sent. */
+	httpCode: number | null;
+	/** The provider's error code (VOICE_CLONE_IN_USE) or the network's (ECONNRESET). */
+	code: string | null;
+}
+
 /**
- * The item a failure becomes under "continue on fail": the error's words and HTTP code in the
- * JSON, with the items it came from. n8n routes an item to the error output only when `error` is
- * its one key (it then merges in the input item's JSON); an item carrying `.error` would have its
- * JSON replaced by the bare message. So the error output gets `{ error }`, the regular output all.
+ * Only the words and codes the error was built with: errors are made from parsed answers, never
+ * from the request, so nothing of the credential can get in.
+ */
+export function itemError(error: NodeApiError | NodeOperationError | ExecutionBaseError): ItemError {
+	const httpCode = String((error as NodeApiError).httpCode ?? '');
+	const isStatus = /^\d{3}$/.test(httpCode);
+	return {
+		message: error.message,
+		description: error.description ?? null,
+		httpCode: isStatus ? Number(httpCode) : null,
+		// n8n 1.x puts the system code of a request without answer (ECONNRESET) in `httpCode`.
+		code: errorCodeOf(error) ?? (!isStatus && httpCode ? httpCode : null),
+	};
+}
+
+/**
+ * The item a failure becomes under "continue on fail": the input item it came from (its first
+ * paired item), the node's own fields in `json`, and `error`. n8n routes an item to the error
+ * output only when `error` is its one key, and merges the input item's JSON in itself; an item
+ * carrying `.error` would have its JSON replaced by the bare message. So the error output gets
+ * `{ error }`, which n8n completes with the input item; the regular output gets it all at once.
  */
 export function failedItem(
 	context: IExecuteFunctions,
@@ -43,16 +72,13 @@ export function failedItem(
 	json: IDataObject = {},
 ): INodeExecutionData {
 	if (context.getNode().onError === 'continueErrorOutput') {
-		return { json: { error: error.message }, pairedItem };
+		return { json: { error: itemError(error) }, pairedItem };
 	}
-	const httpCode = (error as NodeApiError).httpCode;
-	return {
-		json: {
-			...json,
-			error: error.message,
-			statusCode: httpCode ? Number(httpCode) : null,
-			description: error.description ?? null,
-		},
-		pairedItem,
-	};
+	return { json: { ...pairedInputJson(context, pairedItem), ...json, error: itemError(error) }, pairedItem };
+}
+
+function pairedInputJson(context: IExecuteFunctions, pairedItem: IPairedItemData[]): IDataObject {
+	const [first] = pairedItem;
+	if (!first) return {};
+	return context.getInputData(first.input ?? 0)[first.item]?.json ?? {};
 }

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { parseNumberValue, readNumberParameter } from '../execution/numberParameter';
 
 import { MEBIBYTE } from '../units';
+import { newestFirst } from '../voices/newestFirst';
 import { buenaVoiceCatalog } from './buenaVoices';
 import {
 	asNumber,
@@ -276,12 +277,17 @@ export const CLONE_LIMIT = {
 	integer: true,
 } as const;
 
-/** The newest clone with this exact name (the list is oldest first; `createdAt` decides where given). */
-function newestNamed(clones: IDataObject[], name: string): IDataObject | undefined {
-	const named = clones.filter((clone) => clone.name === name && cloneId(clone) !== undefined);
-	return named
-		.map((clone, index) => ({ clone, index, at: String(clone.createdAt ?? clone.created_at ?? '') }))
-		.sort((a, b) => b.at.localeCompare(a.at) || b.index - a.index)[0]?.clone;
+/**
+ * The newest clone with this exact name: by `createdAt` as an instant (offsets and precision vary
+ * between servers), and among clones of the same age or without a date, the one listed last (the
+ * list is oldest first).
+ */
+export function newestNamed(clones: IDataObject[], name: string): IDataObject | undefined {
+	return clones
+		.filter((clone) => clone.name === name && cloneId(clone) !== undefined)
+		.map((clone) => ({ clone, createdAt: asString(clone.createdAt ?? clone.created_at) }))
+		.reverse()
+		.sort(newestFirst('oldest'))[0]?.clone;
 }
 
 function createdVoice(clone: IDataObject, voiceId: string, name: string): CreatedVoice {
@@ -364,15 +370,20 @@ export const buena: VoiceProvider = {
 		return problems;
 	},
 
-	async checkBeforeCreate(api, request) {
+	sameVoiceName: (a, b) => a === b,
+
+	maxVoices: (request) => asNumber(request.options.cloneLimit) ?? CLONE_LIMIT.default,
+
+	async snapshotAccount(api) {
 		const { clones, total } = await listClones(api);
-		const maxVoices = asNumber(request.options.cloneLimit) ?? CLONE_LIMIT.default;
-		const existing = newestNamed(clones, request.name);
-		const existingId = existing && cloneId(existing);
 		return {
-			existingVoiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)),
-			existingVoice: existing && existingId ? createdVoice(existing, existingId, request.name) : undefined,
-			account: { voiceCount: total, maxVoices },
+			voiceIds: new Set(clones.map(cloneId).filter((id): id is string => !!id)),
+			voiceCount: total,
+			voiceNamed(name) {
+				const clone = newestNamed(clones, name);
+				const id = clone && cloneId(clone);
+				return clone && id ? createdVoice(clone, id, name) : undefined;
+			},
 		};
 	},
 
@@ -392,10 +403,10 @@ export const buena: VoiceProvider = {
 		return { voiceId, name: asString(data.name) ?? request.name, raw: data };
 	},
 
-	async findCreatedVoice(api, request, preflight) {
+	async findCreatedVoice(api, request, knownVoiceIds) {
 		const { clones } = await listClones(api);
 		const created = newestNamed(
-			clones.filter((clone) => !preflight.existingVoiceIds.has(cloneId(clone) ?? '')),
+			clones.filter((clone) => !knownVoiceIds.has(cloneId(clone) ?? '')),
 			request.name,
 		);
 		const voiceId = created && cloneId(created);

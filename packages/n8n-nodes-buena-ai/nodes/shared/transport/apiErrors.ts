@@ -32,14 +32,35 @@ export function providerApiError(
 		message: error.message,
 		details: error.details,
 	};
+	const message = `${providerName}: ${error.message}${code}`;
 	const apiError = new NodeApiError(node, response, {
 		httpCode: String(statusCode),
-		message: `${providerName}: ${error.message}${code}`,
+		message,
 		description: error.details.length ? error.details.join('\n') : undefined,
 		itemIndex,
 	});
 	apiError.context.providerErrorKind = error.kind;
-	return apiError;
+	if (error.code) apiError.context.providerErrorCode = error.code;
+	return keepMessage(apiError, message);
+}
+
+/**
+ * NodeApiError swaps a message that contains a system code (ENOTFOUND, ECONNREFUSED…) for n8n's
+ * generic words ("The service refused the connection…"), which drops the provider's name and ours.
+ */
+function keepMessage(error: NodeApiError, message: string): NodeApiError {
+	error.message = message;
+	return error;
+}
+
+/**
+ * The provider's own error code (VOICE_CLONE_IN_USE), or the system code of a request that got no
+ * answer (ECONNRESET), as recorded where the error was made.
+ */
+export function errorCodeOf(error: ExecutionBaseError): string | undefined {
+	const { providerErrorCode, networkErrorCode } = error.context;
+	const code = providerErrorCode ?? networkErrorCode;
+	return typeof code === 'string' ? code : undefined;
 }
 
 /** The account cannot hold another voice: retrying, or trying the next item, cannot help. */
@@ -66,14 +87,15 @@ export function networkApiError(
 	attempts: number,
 ): NodeApiError {
 	const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-	// Not as `code`: NodeApiError would replace the message with n8n's generic words for that code.
+	const message = `${providerName}: ${failure.message}${tries}`;
+	// Not as `code`: NodeApiError would take it for the message's code (see keepMessage).
 	const error = new NodeApiError(node, { message: failure.message } as JsonObject, {
-		message: `${providerName}: ${failure.message}${tries}`,
+		message,
 		description: failure.code ? `Network error code: ${failure.code}` : undefined,
 		itemIndex,
 	});
 	if (failure.code) error.context.networkErrorCode = failure.code;
-	return error;
+	return keepMessage(error, message);
 }
 
 /** Marks whether asking again later may succeed (a poll round goes on; a create does not). */

@@ -81,18 +81,20 @@ export async function pollVoiceEvents(context: IPollFunctions): Promise<INodeExe
 
 	const account = accountKey(context, provider);
 	const staticData = context.getWorkflowStaticData('node');
-	const previous = readMemory(staticData, account);
-	const detection = detectVoiceEvents(previous, voices, {
+	const detection = detectVoiceEvents(readMemory(staticData, account), voices, {
 		account,
 		events: settings.events,
 		includeExisting: settings.includeExisting,
+		now: Date.now(),
 	});
 	const { memory } = detection;
-	if (JSON.stringify(previous) !== JSON.stringify(memory)) {
+	const keys = ['version', 'account', 'voices', 'missing'] as const;
+	if (keys.some((key) => JSON.stringify(staticData[key]) !== JSON.stringify(memory[key]))) {
 		// Assigned key by key: n8n's static data object notes each change, and saves it with the next execution.
 		staticData.version = memory.version;
 		staticData.account = memory.account;
 		staticData.voices = memory.voices;
+		staticData.missing = memory.missing;
 	}
 	const items = detection.events.filter(({ voice }) => nameMatches(voice)).map(toItem);
 	return items.length ? [items] : null;
