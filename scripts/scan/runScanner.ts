@@ -1,6 +1,6 @@
 import * as path from 'path';
 
-import { runCommand } from '../../test/e2e/harness/util';
+import { cleanEnv, runCommand } from '../../test/e2e/harness/util';
 
 /** The files n8n's verification lints in the source checkout (`SOURCE_FILE_PATTERNS` in scanner.mjs). */
 export const SOURCE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
@@ -40,7 +40,8 @@ const ANALYZE = path.join(__dirname, 'analyze.mjs');
  * disable comments are ignored, as in n8n's verification. Throws when the scanner cannot run.
  */
 export async function analyzeFolder(dir: string, patterns: string[]): Promise<ScanResult> {
-	const res = await runCommand(process.execPath, [ANALYZE, dir, ...patterns], { timeoutMs: 5 * 60_000 });
+	// Without jest's NODE_ENV=test: under it eslint-plugin-n8n-nodes-base treats every file as a node file.
+	const res = await runCommand(process.execPath, [ANALYZE, dir, ...patterns], { env: cleanEnv(), timeoutMs: 5 * 60_000 });
 	const lastLine = res.stdout.trim().split('\n').pop() ?? '';
 	if (res.code !== 0 || !lastLine.startsWith('{')) {
 		throw new Error(`n8n's scanner did not run on ${dir} (exit ${res.code ?? res.signal}):\n${res.stderr.trim()}`);
