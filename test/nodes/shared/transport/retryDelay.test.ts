@@ -35,9 +35,9 @@ describe('retryDelayMs', () => {
 			[2, 4_000, 3_000, 5_000],
 			[3, 8_000, 6_000, 10_000],
 			[4, 16_000, 12_000, 20_000],
-			// 32 s is over the 30 s cap.
-			[5, 30_000, 22_500, 37_500],
-			[9, 30_000, 22_500, 37_500],
+			// 32 s is over the 30 s cap, which holds after the jitter too.
+			[5, 30_000, 22_500, 30_000],
+			[9, 30_000, 22_500, 30_000],
 		])('the default policy, attempt %i: %i ms, from %i to %i', (attempt, middle, lowest, highest) => {
 			expect(backoff(attempt, 0.5)).toBe(middle);
 			expect(backoff(attempt, 0)).toBe(lowest);
