@@ -92,7 +92,7 @@ export function buenaVoiceCatalog(parsers: BuenaRecordParsers): VoiceCatalog {
 		},
 
 		async speak(api, voiceId, text) {
-			const response = await api.request({
+			const response = await api.billedRequest({
 				method: 'POST',
 				path: '/voice-clones/preview',
 				body: { voiceId, text },

@@ -86,6 +86,12 @@ export interface ProviderApi {
 	readonly itemIndex: number;
 	/** Sends a request that is safe to repeat, retrying rate limits and transient failures. */
 	request(request: ApiRequest): Promise<ApiResponse>;
+	/**
+	 * Sends a request the provider charges for (speech). It is sent again only where the provider
+	 * cannot have processed it (connection refused, DNS, 429, 503); any other failure says it may
+	 * have been charged.
+	 */
+	billedRequest(request: ApiRequest): Promise<ApiResponse>;
 	/** Like `request` but a 404 answers `undefined` instead of failing. */
 	requestOptional(request: ApiRequest): Promise<ApiResponse | undefined>;
 }

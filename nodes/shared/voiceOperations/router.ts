@@ -1,27 +1,36 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
+import { readNumberParameter } from '../execution/numberParameter';
 import type { NodeOperation } from '../node/operation';
 import { selectedProvider } from '../providers/selectedProvider';
 import { connectProvider, providerApi } from '../transport/providerApi';
+import { deadlineError } from './itemDeadline';
+import { OPERATION_TIMEOUT } from './settings';
 import type { VoiceOperation } from './types';
 
 /**
- * The one item loop: each input item runs the operation, every output carries `pairedItem`, and a
- * failure becomes an error item under "continue on fail" (or the error output) or fails the node.
+ * The one item loop: each input item runs the operation within its Timeout, every output carries
+ * `pairedItem`, and a failure becomes an error item under "continue on fail" (or the error output)
+ * or fails the node.
  */
 export async function runEachItem(context: IExecuteFunctions, operation: VoiceOperation): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	const results: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let timeoutSeconds: number | undefined;
 		try {
 			const provider = selectedProvider(context, itemIndex);
-			const api = providerApi(await connectProvider(context, provider, itemIndex));
+			timeoutSeconds = readNumberParameter(context, OPERATION_TIMEOUT, itemIndex);
+			const deadline = Date.now() + timeoutSeconds * 1000;
+			const api = providerApi(await connectProvider(context, provider, itemIndex, { deadline }));
 			for (const output of await operation.execute({ context, provider, api, itemIndex })) {
 				results.push({ ...output, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = asNodeError(context, error, itemIndex);
+			const explained =
+				timeoutSeconds === undefined ? error : deadlineError(error, operation.subject(context, itemIndex), timeoutSeconds);
+			const nodeError = asNodeError(context, explained, itemIndex);
 			if (!context.continueOnFail() || isCancellation(error, context)) throw nodeError;
 			results.push(failedItem(context, nodeError, [{ item: itemIndex }]));
 		}

@@ -1,7 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { characterCount } from '../providers/voiceRecords';
-import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
+import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 /** Speak: the voice says a text; the audio goes on the item as binary data. */
@@ -29,7 +30,9 @@ export const speak: VoiceOperation = {
 			default: 'data',
 			hint: 'The name of the output binary field to put the file in',
 		},
+		operationOptions(),
 	],
+	subject: (context, itemIndex) => `Speak with voice "${voiceIdParameter(context, itemIndex)}"`,
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

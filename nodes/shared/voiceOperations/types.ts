@@ -7,7 +7,7 @@ import type { ProviderApi, VoiceProvider } from '../providers/types';
 interface OperationInput {
 	context: IExecuteFunctions;
 	provider: VoiceProvider;
-	/** Requests for this item, through the provider's credential. */
+	/** Requests for this item, through the provider's credential, within the item's Timeout. */
 	api: ProviderApi;
 	itemIndex: number;
 }
@@ -16,4 +16,6 @@ interface OperationInput {
 export interface VoiceOperation extends Omit<NodeOperation, 'run'> {
 	/** The output items of one input item; the router adds `pairedItem`. */
 	execute(input: OperationInput): Promise<INodeExecutionData[]>;
+	/** What the item does, for an error that says it did not finish in time: `Get voice "vc_1"`. */
+	subject(context: IExecuteFunctions, itemIndex: number): string;
 }
