@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { asNodeError, failedItem, isCancellation } from '../execution/itemErrors';
 import { readNumberParameter } from '../execution/numberParameter';
+import { runMemory, type RunMemory } from '../execution/runMemory';
 import type { NodeOperation } from '../node/operation';
 import { selectedProvider } from '../providers/selectedProvider';
 import { connectProvider, providerApi } from '../transport/providerApi';
@@ -17,6 +18,9 @@ import type { VoiceOperation } from './types';
 export async function runEachItem(context: IExecuteFunctions, operation: VoiceOperation): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	const results: INodeExecutionData[] = [];
+	let memory: RunMemory<IDataObject> | undefined;
+	const remembered = <T extends IDataObject>() => (memory ??= runMemory(context, operation.value)) as RunMemory<T>;
+	let anyFailed = false;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let timeoutSeconds: number | undefined;
 		try {
@@ -24,10 +28,11 @@ export async function runEachItem(context: IExecuteFunctions, operation: VoiceOp
 			timeoutSeconds = readNumberParameter(context, OPERATION_TIMEOUT, itemIndex);
 			const deadline = Date.now() + timeoutSeconds * 1000;
 			const api = providerApi(await connectProvider(context, provider, itemIndex, { deadline }));
-			for (const output of await operation.execute({ context, provider, api, itemIndex })) {
+			for (const output of await operation.execute({ context, provider, api, itemIndex, runMemory: remembered })) {
 				results.push({ ...output, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
+			anyFailed = true;
 			const explained =
 				timeoutSeconds === undefined ? error : deadlineError(error, operation.subject(context, itemIndex), timeoutSeconds);
 			const nodeError = asNodeError(context, explained, itemIndex);
@@ -35,6 +40,8 @@ export async function runEachItem(context: IExecuteFunctions, operation: VoiceOp
 			results.push(failedItem(context, nodeError, [{ item: itemIndex }]));
 		}
 	}
+	// No retry of this run can follow: what it remembered for one is no longer needed.
+	if (!anyFailed) (memory as RunMemory<IDataObject> | undefined)?.forget();
 	return results;
 }
 

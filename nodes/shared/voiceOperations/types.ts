@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { RunMemory } from '../execution/runMemory';
 import type { NodeOperation } from '../node/operation';
 import type { ProviderApi, VoiceProvider } from '../providers/types';
 
@@ -10,6 +11,11 @@ interface OperationInput {
 	/** Requests for this item, through the provider's credential, within the item's Timeout. */
 	api: ProviderApi;
 	itemIndex: number;
+	/**
+	 * What earlier tries of this node run did, per item (see runMemory.ts), for an operation whose
+	 * requests must not be repeated by n8n's Retry On Fail. Forgotten once every item succeeded.
+	 */
+	runMemory<T extends IDataObject>(): RunMemory<T>;
 }
 
 /** An operation on one voice at a time: each input item runs it once (see runEachItem). */
