@@ -1,4 +1,5 @@
-import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
+import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 /** Delete: frees the voice's slot in the account. Unknown voices and voices in use are item errors. */
@@ -7,7 +8,8 @@ export const deleteVoice: VoiceOperation = {
 	value: 'delete',
 	action: 'Delete a voice',
 	description: 'Delete a voice from the account',
-	properties: [voiceLocatorProperty()],
+	properties: [voiceLocatorProperty(), operationOptions()],
+	subject: (context, itemIndex) => `Delete voice "${voiceIdParameter(context, itemIndex)}"`,
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

@@ -1,3 +1,5 @@
+import type { NodeApiError } from 'n8n-workflow';
+
 import { VoiceClone } from '../../../nodes/VoiceClone/VoiceClone.node';
 import { WaitForTraining } from '../../../nodes/WaitForTraining/WaitForTraining.node';
 import { listSearch } from '../../helpers/n8nListSearch';
@@ -74,4 +76,29 @@ describe('Voice picker ("From list")', () => {
 			}),
 		).rejects.toMatchObject({ httpCode: '401', message: 'Buena AI: Invalid API key [UNAUTHORIZED]' });
 	});
+
+	it.each(['buena', 'bland'] as const)(
+		'%s: a provider that never answers: within 15 s the list shows why, as the editor displays it',
+		async (provider) => {
+			sandbox.injectFault({ mode: 'hang', provider });
+			const started = Date.now();
+			const error = (await search(provider).then(
+				() => undefined,
+				(thrown: unknown) => thrown,
+			)) as NodeApiError;
+			const name = provider === 'buena' ? 'Buena AI' : 'Bland AI';
+			expect(Date.now() - started).toBeLessThan(15_000 + 2_000);
+			expect(error.message).toBe(`The voice list did not load within 15 s: ${name} did not answer`);
+			// The editor splits a list error's message at dashes: there are none to split.
+			expect(error.message).not.toMatch(/[-–—]/);
+			// What n8n's server sends the editor for a NodeApiError: its own fields, description included
+			// (of any other error only the message reaches the list).
+			expect({ ...error }).toMatchObject({
+				name: 'NodeApiError',
+				description: `${name} did not list the voices in time. Open the list again in a moment, or choose By ID and enter the voice ID.`,
+			});
+			expect(sandbox.log().filter((entry) => entry.fault === 'hang')).toHaveLength(1);
+		},
+		30_000,
+	);
 });

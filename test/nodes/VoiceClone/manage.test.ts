@@ -84,6 +84,30 @@ describe('Voice Clone: Update', () => {
 		expect(listed.outputs[0][0].json).toMatchObject({ name: 'New name', description: 'New description' });
 	});
 
+	it('Buena: an answer that does not say the voice\'s state: the state is read back from the list, not guessed', async () => {
+		const voiceId = sandbox.seedVoice('buena', { name: 'Old' });
+		sandbox.injectFault({ mode: 'json', provider: 'buena', method: 'PUT', afterBody: true, body: { success: true, data: { voiceId, name: 'New' } } });
+		const result = await runVoiceClone(sandbox, { operation: 'update', voiceId: byId(voiceId), updateFields: { name: 'New' } });
+		expect(result.outputs[0][0].json).toMatchObject({ voiceId, name: 'New', status: 'ready', trainingProgress: 100 });
+		expect(calls(sandbox, 'buena')).toEqual([`PUT /voice-clones/${voiceId}`, 'GET /voice-clones']);
+	});
+
+	it('Buena: neither the answer nor the list says the state: it is reported unknown (null), never "processing"', async () => {
+		const voiceId = 'NotListed000000000000';
+		sandbox.injectFault({ mode: 'json', provider: 'buena', method: 'PUT', body: { success: true, message: 'Voice clone updated' } });
+		const result = await runVoiceClone(sandbox, { operation: 'update', voiceId: byId(voiceId), updateFields: { name: 'New', description: 'd' } });
+		expect(result.outputs[0][0].json).toEqual({
+			provider: 'buena',
+			voiceId,
+			name: 'New',
+			description: 'd',
+			status: null,
+			trainingProgress: null,
+			createdAt: null,
+			raw: { success: true, message: 'Voice clone updated' },
+		});
+	});
+
 	it('Buena: an unknown voice is a NodeApiError 404 item error', async () => {
 		const result = await runVoiceClone(sandbox, { operation: 'update', voiceId: byId('Missing00000000000000'), updateFields: { name: 'x' } });
 		expect(result.error?.message).toBe('Buena AI: Voice clone not found [VOICE_CLONE_NOT_FOUND]');

@@ -20,6 +20,9 @@ const api: ProviderApi = {
 	requestOptional: async () => {
 		throw new Error('not used');
 	},
+	billedRequest: async () => {
+		throw new Error('not used');
+	},
 };
 
 const record = (voiceId: string, name: string, status: VoiceRecord['status']): VoiceRecord => ({
