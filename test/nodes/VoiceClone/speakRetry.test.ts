@@ -119,7 +119,7 @@ describe('Speak with Retry On Fail: a request that may have been charged', () =>
 		sandbox.injectFault({ mode: 'reset', afterBody: true, provider: 'buena', pathIncludes: '/voice-clones/preview' });
 		const result = await speakAll(voiceId, { continueOnFail: true });
 		const [charged, ...others] = result.outputs[0];
-		expect(charged.json.error).toMatch(/It may have been processed and charged, so it was not sent again \(it is not charged twice\)$/);
+		expect(charged.json.error).toHaveProperty('message', expect.stringMatching(/It may have been processed and charged, so it was not sent again \(it is not charged twice\)$/));
 		expect(others.map((item) => item.json.characters)).toEqual([TEXTS[1].length, TEXTS[2].length]);
 		expect(spoken().map(([text]) => text)).toEqual(['First line', 'Second line', 'Third line']);
 	});

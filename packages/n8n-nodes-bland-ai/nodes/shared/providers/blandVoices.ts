@@ -104,7 +104,7 @@ export function blandVoiceCatalog(parsers: BlandRecordParsers, limits: CloneLimi
 		},
 
 		async speak(api, voiceId, text) {
-			const response = await api.request({
+			const response = await api.billedRequest({
 				method: 'POST',
 				path: '/v1/speak',
 				body: { voice: voiceId, text },

@@ -90,6 +90,12 @@ export interface ProviderApi {
 	readonly itemIndex: number;
 	/** Sends a request that is safe to repeat, retrying rate limits and transient failures. */
 	request(request: ApiRequest): Promise<ApiResponse>;
+	/**
+	 * Sends a request the provider charges for (speech). It is sent again only where the provider
+	 * cannot have processed it (connection refused, DNS, 429, 503); any other failure says it may
+	 * have been charged.
+	 */
+	billedRequest(request: ApiRequest): Promise<ApiResponse>;
 	/** Like `request` but a 404 answers `undefined` instead of failing. */
 	requestOptional(request: ApiRequest): Promise<ApiResponse | undefined>;
 }
@@ -130,6 +136,14 @@ export interface VoiceRecord {
 	raw: IDataObject;
 }
 
+/**
+ * A voice as Update reports it. `status` is null (unknown) when the provider's answer did not carry
+ * the voice and it could not be read back: the change was made, but its state is not known.
+ */
+export interface UpdatedVoice extends Omit<VoiceRecord, 'status'> {
+	status: VoiceStatus | null;
+}
+
 export interface ListVoicesOptions {
 	/** Only voices in this state (by the normalised status, so every alias the provider uses counts). */
 	status?: VoiceStatus;
@@ -167,7 +181,7 @@ export interface VoiceCatalog {
 	/** One voice; `undefined` when the provider does not know it. */
 	getVoice(api: ProviderApi, voiceId: string): Promise<VoiceRecord | undefined>;
 	/** Applies validated changes (checking what the provider needs first) and answers the voice as it now is. */
-	updateVoice(api: ProviderApi, voiceId: string, changes: VoiceChanges): Promise<VoiceRecord>;
+	updateVoice(api: ProviderApi, voiceId: string, changes: VoiceChanges): Promise<UpdatedVoice>;
 	/** Deletes a voice; an unknown voice or one still in use fails with a NodeApiError. */
 	deleteVoice(api: ProviderApi, voiceId: string): Promise<void>;
 	/** The voice speaking a validated text. */

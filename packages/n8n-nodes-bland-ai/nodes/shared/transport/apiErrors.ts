@@ -160,3 +160,23 @@ export function rateLimitHoldError(
 	error.context.rateLimitResetsAt = hold.until;
 	return markRetryable(error, false);
 }
+
+/** What a billed request's error adds: that it may have cost money, and that it did not twice. */
+export const MAY_HAVE_BEEN_CHARGED = 'It may have been processed and charged, so it was not sent again (it is not charged twice)';
+
+/**
+ * A billed request (speech) that reached the provider and failed without saying it was not
+ * processed: a lost answer, or a server failure after the request was sent. It may have been
+ * charged; it is not sent again, and the error says both.
+ */
+export function mayHaveBeenChargedError<E extends NodeApiError | NodeOperationError>(error: E, providerName: string): E {
+	error.message = `${error.message}. ${MAY_HAVE_BEEN_CHARGED}`;
+	const line = `${providerName} received the request, and whether it processed it is unknown. Requests it processes are charged. Check the account's usage before running this item again.`;
+	error.description = error.description ? `${error.description}\n${line}` : line;
+	error.context.mayHaveBeenCharged = true;
+	return markRetryable(error, false);
+}
+
+export function mayHaveBeenCharged(error: unknown): boolean {
+	return (error as { context?: { mayHaveBeenCharged?: unknown } })?.context?.mayHaveBeenCharged === true;
+}

@@ -68,7 +68,7 @@ function withSettings(connection: ProviderConnection, settings: ConnectionSettin
 	return { ...connection, ...settings };
 }
 
-/** Requests for a provider module: reads and checks, safe to repeat, within the connection's deadline. */
+/** Requests for a provider module, within the connection's deadline: reads and checks, and billed requests. */
 export function providerApi(
 	connection: ProviderConnection,
 	{ lastChanceMs, ...settings }: ConnectionSettings & { lastChanceMs?: number } = {},
@@ -78,6 +78,7 @@ export function providerApi(
 		node: connection.context.getNode(),
 		itemIndex: connection.itemIndex,
 		request: async (request) => (await callProvider(bound, request, { lastChanceMs })) as ApiResponse,
+		billedRequest: async (request) => (await callProvider(bound, request, { billed: true, lastChanceMs })) as ApiResponse,
 		requestOptional: async (request) =>
 			await callProvider(bound, request, { notFoundIsEmpty: true, lastChanceMs }),
 	};

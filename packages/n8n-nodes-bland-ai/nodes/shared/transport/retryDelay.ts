@@ -65,5 +65,6 @@ export function retryDelayMs(
 	const known = asked.filter((value): value is number => value !== undefined);
 	if (known.length) return Math.max(...known);
 	const backoff = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** attempt);
-	return Math.round(backoff * (0.75 + Math.random() * 0.5));
+	// The cap holds after the jitter too: it is the longest a backoff may be.
+	return Math.min(policy.maxBackoffMs, Math.round(backoff * (0.75 + Math.random() * 0.5)));
 }

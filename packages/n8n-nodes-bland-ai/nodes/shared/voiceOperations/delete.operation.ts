@@ -2,7 +2,8 @@
 // of https://github.com/n8n-nodes-voice-clone/n8n-nodes-voice-clone.
 // Do not edit it here: change the source there and run the command again.
 
-import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
+import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 /** Delete: frees the voice's slot in the account. Unknown voices and voices in use are item errors. */
@@ -11,7 +12,8 @@ export const deleteVoice: VoiceOperation = {
 	value: 'delete',
 	action: 'Delete a voice',
 	description: 'Delete a voice from the account',
-	properties: [voiceLocatorProperty()],
+	properties: [voiceLocatorProperty(), operationOptions()],
+	subject: (context, itemIndex) => `Delete voice "${voiceIdParameter(context, itemIndex)}"`,
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

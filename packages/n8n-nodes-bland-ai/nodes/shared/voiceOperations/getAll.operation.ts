@@ -8,13 +8,14 @@ import { readNumberParameter, type NumberParameter } from '../execution/numberPa
 import { PROVIDERS } from '../providers';
 import { whenProvider } from '../providers/nodeDescription';
 import { VOICE_STATUSES, type VoiceStatus } from '../providers/types';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 /** Providers whose voices have more than one state: only they get a status filter. */
 const PROVIDERS_WITH_STATES = PROVIDERS.filter((provider) => provider.voiceStatuses.length > 1).map((provider) => provider.id);
 
 /** How many voices Get Many returns when Return All is off. */
-const LIMIT: NumberParameter = {
+export const LIMIT: NumberParameter = {
 	path: 'limit',
 	displayName: 'Limit',
 	default: 50,
@@ -35,7 +36,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
@@ -69,6 +70,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	operationOptions(),
 ];
 
 /** Get Many: every voice of the account (all pages), filtered, one item per voice. */
@@ -78,6 +80,7 @@ export const getAll: VoiceOperation = {
 	action: 'Get many voices',
 	description: 'List the voices of the account',
 	properties,
+	subject: () => 'Get Many voices',
 
 	async execute({ context, provider, api, itemIndex }) {
 		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;

@@ -7,7 +7,8 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { PROVIDERS } from '../providers';
 import { whenProvider } from '../providers/nodeDescription';
 import type { VoiceChanges } from '../providers/types';
-import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
+import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 const providersThatChange = (field: keyof VoiceChanges) =>
@@ -54,7 +55,9 @@ export const update: VoiceOperation = {
 				},
 			],
 		},
+		operationOptions(),
 	],
+	subject: (context, itemIndex) => `Update voice "${voiceIdParameter(context, itemIndex)}"`,
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);

@@ -12,6 +12,14 @@ const NAME = 'Buena AI';
 /** `POST /voice-clones/preview` speaks 1–500 characters. */
 const BUENA_PREVIEW_MAX_CHARS = 500;
 
+/** The fields from which a clone's training state is read (see parseCloneState in buena.ts). */
+const STATE_FIELDS = ['status', 'training_status', 'trainingStatus', 'state', 'isActive', 'is_active', 'error_message', 'errorMessage', 'training_progress', 'trainingProgress', 'progress'];
+
+/** Whether a clone record says anything about its training state; without it, the state is a guess. */
+function saysTrainingState(clone: IDataObject): boolean {
+	return STATE_FIELDS.some((field) => clone[field] !== undefined && clone[field] !== null);
+}
+
 /** The list reading and record parsing of buena.ts, which the voice catalog reuses. */
 export interface BuenaRecordParsers {
 	/** Every clone of the account, following pagination. */
@@ -65,12 +73,22 @@ export function buenaVoiceCatalog(parsers: BuenaRecordParsers): VoiceCatalog {
 			const envelope = asObject(response.body);
 			const data = asObject(envelope?.data) ?? envelope;
 			const updated = data && toRecord(data);
-			if (updated?.voiceId === voiceId) return updated;
-			// The answer did not carry the clone: read it back from the list.
-			return (
-				(await find(api, voiceId)) ??
-				voiceRecord('buena', { voiceId, status: 'processing', raw: envelope ?? {} }, { name: body.name, description: body.description })
-			);
+			if (data && updated?.voiceId === voiceId && saysTrainingState(data)) return updated;
+			// The answer did not say what state the clone is in (or did not carry it): read it back
+			// from the list. Not listed either: the change was made, but its state is unknown.
+			const listed = await find(api, voiceId);
+			if (listed) return listed;
+			return {
+				provider: 'buena',
+				voiceId,
+				name: changes.name?.trim() ?? '',
+				description: changes.description ?? '',
+				createdAt: null,
+				raw: envelope ?? {},
+				...(updated?.voiceId === voiceId ? updated : {}),
+				status: null,
+				trainingProgress: null,
+			};
 		},
 
 		async deleteVoice(api, voiceId) {
@@ -78,7 +96,7 @@ export function buenaVoiceCatalog(parsers: BuenaRecordParsers): VoiceCatalog {
 		},
 
 		async speak(api, voiceId, text) {
-			const response = await api.request({
+			const response = await api.billedRequest({
 				method: 'POST',
 				path: '/voice-clones/preview',
 				body: { voiceId, text },

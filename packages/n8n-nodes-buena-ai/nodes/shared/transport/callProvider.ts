@@ -11,7 +11,8 @@ import {
 
 import { describeUnexpectedBody } from '../providers/parsing';
 import type { ProviderError, ProviderErrorKind } from '../providers/types';
-import { markRetryable, networkApiError, providerApiError, rateLimitHoldError } from './apiErrors';
+import { mayHaveBeenChargedError, markRetryable, networkApiError, providerApiError, rateLimitHoldError } from './apiErrors';
+import { markDeadlineReached } from './deadline';
 import type { NetworkFailure } from './networkFailure';
 import type { ProviderConnection } from './providerApi';
 import { retryDelayMs } from './retryDelay';
@@ -27,6 +28,12 @@ type RequestAttempt = (timeoutMs: number) => Promise<SendOutcome>;
 interface CallOptions<T> {
 	/** Safe to send again (reads, checks). A create is not: it is resent only after `findCreated`. */
 	idempotent?: boolean;
+	/**
+	 * The provider charges for every request it processes (speech): sent again only where it cannot
+	 * have processed it (see `billedRetrySafe`); after any other failure the call fails saying it
+	 * may have been charged.
+	 */
+	billed?: boolean;
 	/** A 404 answers `undefined` instead of failing. */
 	notFoundIsEmpty?: boolean;
 	/** Reads a 2xx answer; `undefined` when it lacks what the call is for (a create without an id). */
@@ -47,6 +54,13 @@ interface CallOptions<T> {
 const RETRYABLE_KINDS = new Set<ProviderErrorKind>(['rateLimit', 'transient', 'server']);
 /** Answers after which a create may or may not have taken effect (a 5xx from the server or a proxy). */
 const UNKNOWN_OUTCOME_KINDS = new Set<ProviderErrorKind>(['transient', 'server']);
+/**
+ * Network failures before the request reached anyone: the connection was refused, the host has no
+ * address (DNS) or no route. Nothing was sent, so nothing can have been processed.
+ */
+const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** 503: the service says it did not take the request on. */
+const NOT_PROCESSED_STATUS = 503;
 
 /** The HTTP timeout of a read (a request given as an ApiRequest without its own), cut to the deadline. */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -77,6 +91,22 @@ type Verdict<T> =
 	/** A 2xx without what the call is for. */
 	| { type: 'incomplete'; response: ApiResponse };
 
+/** A billed request may be sent again only after a failure that shows the provider never processed it. */
+function billedRetrySafe<T>(verdict: Exclude<Verdict<T>, { type: 'done' }>): boolean {
+	if (verdict.type === 'noAnswer') return NOT_DELIVERED_CODES.has(verdict.failure.code ?? '');
+	if (verdict.type === 'refused') {
+		return verdict.error.kind === 'rateLimit' || verdict.response.statusCode === NOT_PROCESSED_STATUS;
+	}
+	return false;
+}
+
+/** A billed request the provider received and may have processed: no answer, or a failure on its side. */
+function billedMayHaveBeenProcessed<T>(verdict: Exclude<Verdict<T>, { type: 'done' }>): boolean {
+	if (billedRetrySafe(verdict)) return false;
+	if (verdict.type === 'refused') return verdict.response.statusCode >= 500 || verdict.response.statusCode < 400;
+	return true;
+}
+
 /**
  * The one way a provider request is made: the rate pacer's wait, the attempts, the classification
  * of HTTP statuses and provider error kinds, and the shaping of errors, all inside `deadline`.
@@ -88,8 +118,12 @@ type Verdict<T> =
  *   `maxRetries`. A create (not idempotent) is resent only when it surely did not take effect (a
  *   rate limit) or after `findCreated` found nothing; a 2xx without what `read` needs, or a 5xx, is
  *   first looked up too, so a retry never makes a second voice.
+ * - A billed call is resent only where the provider cannot have processed it (connection refused,
+ *   DNS, 429, 503). After no answer or a server failure it fails at once, saying it may have been
+ *   charged and was not sent again.
  * - Errors thrown carry `context.retryable` (asking again later may help) and
- *   `context.providerErrorKind`.
+ *   `context.providerErrorKind`; one thrown because the deadline came also says why
+ *   (`deadlineReason`, see deadline.ts).
  */
 export async function callProvider<T = ApiResponse>(
 	connection: ProviderConnection,
@@ -97,13 +131,16 @@ export async function callProvider<T = ApiResponse>(
 	options: CallOptions<T> = {},
 ): Promise<T | undefined> {
 	const { policy, pacer, deadline } = connection;
-	const idempotent = options.idempotent ?? true;
+	const billed = options.billed === true;
+	const idempotent = !billed && (options.idempotent ?? true);
 	const read = options.read ?? ((response: ApiResponse) => response as T);
+	/** The HTTP timeout an attempt asks for itself; the deadline may cut it shorter. */
+	const ownTimeoutMs = typeof request === 'function' ? MAX_TIMEOUT_MS : (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const attemptOnce: RequestAttempt =
 		typeof request === 'function'
 			? request
-			: async (timeoutMs) =>
-					await connection.send({ ...request, timeoutMs: Math.min(request.timeoutMs ?? DEFAULT_TIMEOUT_MS, timeoutMs) });
+			: async (timeoutMs) => await connection.send({ ...request, timeoutMs: Math.min(ownTimeoutMs, timeoutMs) });
+	const { displayName } = connection.provider;
 
 	/** Waits `ms` if that ends before the deadline and within maxWaitMs; else says it cannot. */
 	const mayWait = (ms: number) => ms <= policy.maxWaitMs && Date.now() + ms <= deadline;
@@ -126,12 +163,16 @@ export async function callProvider<T = ApiResponse>(
 		if (attempt === 0) remaining = Math.max(remaining, options.lastChanceMs ?? 0);
 		let outcome: SendOutcome | undefined;
 		try {
-			if (previousError && remaining < MIN_RETRY_ATTEMPT_MS) throw previousError;
-			if (remaining <= 0) throw timeoutBeforeSendError(connection);
+			if (previousError && remaining < MIN_RETRY_ATTEMPT_MS) throw markDeadlineReached(previousError, previousError.message);
+			if (remaining <= 0) {
+				throw markDeadlineReached(timeoutBeforeSendError(connection), `no time was left to send the request to ${displayName}`);
+			}
 			outcome = await attemptOnce(Math.min(MAX_TIMEOUT_MS, remaining));
 		} finally {
 			settlePacer(connection, outcome);
 		}
+		/** The attempt's timeout was the time left before the deadline, not its own. */
+		const cutByDeadline = remaining < ownTimeoutMs;
 		const verdict = judge(connection, outcome, read, options.notFoundIsEmpty === true);
 		if (verdict.type === 'done') return verdict.value;
 		if (verdict.type === 'noAnswer' && verdict.failure.reason === 'cancelled') {
@@ -157,10 +198,19 @@ export async function callProvider<T = ApiResponse>(
 		let retryable = verdict.type === 'noAnswer' || (error !== undefined && RETRYABLE_KINDS.has(error.kind));
 		// A create that failed on the server's side may fail the same way again: not resent.
 		if (!idempotent && error?.kind === 'server') retryable = false;
+		if (billed) retryable = billedRetrySafe(verdict);
 		const response = verdict.type === 'noAnswer' ? undefined : verdict.response;
 		const delay = retryDelayMs(attempt, policy, response, error?.retryAfterMs);
 		previousError = finalError(connection, verdict, attempt + 1, retryable, options.expected);
-		if (verdict.type === 'incomplete' || !retryable || attempt >= policy.maxRetries || !mayRetryAfter(delay)) {
+		if (billed && billedMayHaveBeenProcessed(verdict)) previousError = mayHaveBeenChargedError(previousError, displayName);
+		const timedOutAtDeadline = cutByDeadline && verdict.type === 'noAnswer' && verdict.failure.reason === 'timeout';
+		if (timedOutAtDeadline) markDeadlineReached(previousError, `${displayName} did not answer`);
+		const mayRetry = verdict.type !== 'incomplete' && retryable && attempt < policy.maxRetries;
+		if (!mayRetry || !mayRetryAfter(delay)) {
+			// Asking again was allowed, but its wait or attempt would end after the deadline.
+			if (mayRetry && delay <= policy.maxWaitMs && !timedOutAtDeadline) {
+				markDeadlineReached(previousError, `${previousError.message}; asking again meant waiting ${Math.round(delay / 1000)} s`);
+			}
 			throw previousError;
 		}
 		await connection.wait(delay);

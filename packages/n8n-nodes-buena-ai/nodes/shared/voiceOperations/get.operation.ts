@@ -3,7 +3,8 @@
 // Do not edit it here: change the source there and run the command again.
 
 import { voiceNotFoundError } from '../providers/voiceRecords';
-import { readVoiceId, voiceLocatorProperty } from '../voices/voiceLocator';
+import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
+import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
 
 /** Get: one voice in the shared shape; a voice the provider does not know is an item error. */
@@ -12,7 +13,8 @@ export const get: VoiceOperation = {
 	value: 'get',
 	action: 'Get a voice',
 	description: 'Get one voice with its training status',
-	properties: [voiceLocatorProperty()],
+	properties: [voiceLocatorProperty(), operationOptions()],
+	subject: (context, itemIndex) => `Get voice "${voiceIdParameter(context, itemIndex)}"`,
 
 	async execute({ context, provider, api, itemIndex }) {
 		const voiceId = readVoiceId(context, itemIndex);
