@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 
 import { readNumberParameter, type NumberParameter } from '../execution/numberParameter';
 import { PROVIDERS } from '../providers';
-import { whenProvider } from '../providers/nodeDescription';
+import { forProviders } from '../providers/nodeDescription';
 import { VOICE_STATUSES, type VoiceStatus } from '../providers/types';
 import { operationOptions } from './settings';
 import type { VoiceOperation } from './types';
@@ -51,19 +51,24 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Only voices whose name contains this text, ignoring case',
 			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'ready',
-				description: 'Only voices in this training state',
-				displayOptions: whenProvider(PROVIDERS_WITH_STATES, '/provider'),
-				options: [
-					{ name: 'Failed', value: 'failed', description: 'Training failed; the voice cannot be used' },
-					{ name: 'Processing', value: 'processing', description: 'Still training' },
-					{ name: 'Ready', value: 'ready', description: 'Trained and usable' },
+			...forProviders(
+				PROVIDERS_WITH_STATES,
+				[
+					{
+						displayName: 'Status',
+						name: 'status',
+						type: 'options',
+						default: 'ready',
+						description: 'Only voices in this training state',
+						options: [
+							{ name: 'Failed', value: 'failed', description: 'Training failed; the voice cannot be used' },
+							{ name: 'Processing', value: 'processing', description: 'Still training' },
+							{ name: 'Ready', value: 'ready', description: 'Trained and usable' },
+						],
+					},
 				],
-			},
+				'/provider',
+			),
 		],
 	},
 	operationOptions(),

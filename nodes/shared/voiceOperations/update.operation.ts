@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { PROVIDERS } from '../providers';
-import { whenProvider } from '../providers/nodeDescription';
+import { forProviders } from '../providers/nodeDescription';
 import type { VoiceChanges } from '../providers/types';
 import { readVoiceId, voiceIdParameter, voiceLocatorProperty } from '../voices/voiceLocator';
 import { operationOptions } from './settings';
@@ -33,22 +33,24 @@ export const update: VoiceOperation = {
 			placeholder: 'Add Field',
 			default: {},
 			options: [
-				{
-					displayName: 'Description',
-					name: 'description',
-					type: 'string',
-					default: '',
-					description: 'The new description',
-					displayOptions: whenProvider(providersThatChange('description'), '/provider'),
-				},
-				{
-					displayName: 'Name',
-					name: 'name',
-					type: 'string',
-					default: '',
-					description: 'The new name. Where names must be unique, it is checked before the voice is renamed.',
-					displayOptions: whenProvider(providersThatChange('name'), '/provider'),
-				},
+				...forProviders(
+					providersThatChange('description'),
+					[{ displayName: 'Description', name: 'description', type: 'string', default: '', description: 'The new description' }],
+					'/provider',
+				),
+				...forProviders(
+					providersThatChange('name'),
+					[
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							description: 'The new name. Where names must be unique, it is checked before the voice is renamed.',
+						},
+					],
+					'/provider',
+				),
 			],
 		},
 		operationOptions(),

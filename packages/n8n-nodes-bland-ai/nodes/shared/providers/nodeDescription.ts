@@ -35,6 +35,20 @@ export const providerNameExpression = `${JSON.stringify(
  * None when they are all of this package's providers: a single-service package has no Provider
  * parameter, and a condition on it would hide the field for good.
  */
+/**
+ * Fields only some providers have: shown for them alone where the package has other providers too,
+ * without a condition where they are all of them, and left out where none of them has the field.
+ */
+export function forProviders(
+	providerIds: readonly string[],
+	properties: INodeProperties[],
+	path: 'provider' | '/provider' = 'provider',
+): INodeProperties[] {
+	if (!providerIds.length) return [];
+	const displayOptions = whenProvider(providerIds, path);
+	return properties.map((property) => (displayOptions ? { ...property, displayOptions } : property));
+}
+
 export function whenProvider(
 	providerIds: readonly string[],
 	path: 'provider' | '/provider' = 'provider',
