@@ -1,4 +1,4 @@
-import { auditRateLimit } from './rateLimitAudit';
+import { auditRateLimit, retriesBeforeRetryAfter } from './rateLimitAudit';
 import { startSandbox, type RequestLogEntry, type Sandbox } from './index';
 import { request, sleep } from './testUtil';
 
@@ -11,10 +11,11 @@ beforeAll(async () => {
 afterAll(async () => await sb.close());
 beforeEach(() => sb.reset());
 
-const list = () => request(`${sb.buenaBaseUrl}/voice-clones`, { headers: { 'x-api-key': sb.keys.buena } });
+const list = (offset = 0) => request(`${sb.buenaBaseUrl}/voice-clones?offset=${offset}`, { headers: { 'x-api-key': sb.keys.buena } });
+const offsetOf = (entry: RequestLogEntry) => entry.query.offset;
 
 it('replays the windows of a real sandbox from its log alone: what each let through and refused', async () => {
-	const first = await Promise.all(Array.from({ length: 5 }, list));
+	const first = await Promise.all(Array.from({ length: 5 }, () => list()));
 	expect(first.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429]);
 	await sleep(RATE.windowMs + 50);
 	await list();
@@ -60,4 +61,37 @@ it('names the answers the windows do not explain, and skips faulted requests', (
 	]);
 	expect(audit.windows[0].refusedEntries).toEqual([refusedButOk, unanswered]);
 	expect(audit.unexplained).toEqual([quota429, refusedButOk, unanswered]);
+});
+
+describe('retries before the Retry-After (requests named by their offset)', () => {
+	/** Fills the window with `limit` requests, then sends request 99 until it gets through. */
+	async function client(waitMs: (retryAfterSeconds: number) => number): Promise<void> {
+		await Promise.all(Array.from({ length: RATE.limit }, (_, i) => list(i)));
+		for (let attempt = 0; attempt < 20; attempt++) {
+			const res = await list(99);
+			if (res.status !== 429) return;
+			await sleep(waitMs(Number(res.headers['retry-after'])));
+		}
+		throw new Error('never got through');
+	}
+
+	it('a client that waits out each Retry-After passes', async () => {
+		await client((seconds) => seconds * 1000);
+		const log = sb.log();
+		const retries = retriesBeforeRetryAfter(log, auditRateLimit(log, RATE), offsetOf);
+		expect(retries).toEqual({ retried: 1, tooSoon: [] });
+	});
+
+	it('a client that retries on its own short backoff is caught, once per early retry', async () => {
+		await client(() => 150);
+		const log = sb.log();
+		const audit = auditRateLimit(log, RATE);
+		const retries = retriesBeforeRetryAfter(log, audit, offsetOf);
+		// The window (400 ms) allows 3 requests; request 99 was refused, then retried every 150 ms.
+		const refusals = audit.refused;
+		expect(refusals).toBeGreaterThanOrEqual(2);
+		expect(retries.retried).toBe(refusals);
+		expect(retries.tooSoon.length).toBe(refusals);
+		for (const { refused, next } of retries.tooSoon) expect(next.at - refused.at).toBeLessThan(1000);
+	});
 });

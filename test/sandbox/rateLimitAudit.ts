@@ -55,3 +55,37 @@ export function auditRateLimit(entries: RequestLogEntry[], config: { limit: numb
 	const exhausted = windows.filter((w) => w.refused > 0);
 	return { windows, exhausted, refused: exhausted.reduce((sum, w) => sum + w.refused, 0), unexplained };
 }
+
+export interface RetryAudit {
+	/** Refused requests sent again later (the next request with the same identity). */
+	retried: number;
+	/** Of those, the ones sent again before the refusal's Retry-After can have passed. */
+	tooSoon: Array<{ refused: RequestLogEntry; next: RequestLogEntry }>;
+}
+
+/**
+ * Did the clients wait out every 429's Retry-After? The sandbox cannot tell clients apart, but a
+ * request often names what it is for (an upload its voice name): `identityOf` says so, or returns
+ * undefined for requests that name nothing. The sandbox's Retry-After is the refusing window's rest
+ * in whole seconds, at least 1 (rateLimit.ts retryAfterSeconds), counted from its answer, which
+ * comes after the request was logged. So a client that honoured it sent the same request again no
+ * earlier than the end of the window that refused it, and no earlier than 1 s after.
+ */
+export function retriesBeforeRetryAfter(
+	entries: RequestLogEntry[],
+	audit: RateLimitAudit,
+	identityOf: (entry: RequestLogEntry) => string | undefined,
+): RetryAudit {
+	const result: RetryAudit = { retried: 0, tooSoon: [] };
+	for (const window of audit.windows) {
+		for (const refused of window.refusedEntries) {
+			const identity = identityOf(refused);
+			if (identity === undefined) continue;
+			const next = entries.slice(entries.indexOf(refused) + 1).find((e) => identityOf(e) === identity);
+			if (!next) continue;
+			result.retried++;
+			if (next.at < Math.max(window.end, refused.at + 1000)) result.tooSoon.push({ refused, next });
+		}
+	}
+	return result;
+}

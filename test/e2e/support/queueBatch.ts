@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import type { RequestLogEntry } from '../../sandbox';
-import { auditRateLimit, type RateLimitAudit } from '../../sandbox/rateLimitAudit';
+import { auditRateLimit, retriesBeforeRetryAfter, type RateLimitAudit } from '../../sandbox/rateLimitAudit';
 import { makeWav } from '../../helpers/wav';
 import { N8nRestClient } from '../harness/credentialTest';
 import { N8n, nodeItems, type N8nServer, type NodeItem } from '../harness/n8n';
@@ -239,11 +239,7 @@ export interface BatchSummary {
 	audit: RateLimitAudit;
 	/** The most requests one window refused. */
 	mostRefusedInAWindow: number;
-	/**
-	 * Uploads refused with a 429 whose item sent its next upload (same voice name) before that
-	 * 429's Retry-After could have passed: before the refusing window ended, or within 1 s (the
-	 * sandbox's Retry-After is the window's rest in whole seconds, at least 1).
-	 */
+	/** Uploads refused with a 429 whose item uploaded again (same voice name) before its Retry-After can have passed. */
 	retriedBeforeRetryAfter: number;
 	/** Refused uploads whose item tried again (later), for context. */
 	refusedUploadsRetried: number;
@@ -274,17 +270,8 @@ export function summarise(
 	const output = new Set(executions.flatMap((x) => x.items.map((i) => i.json.voiceId).filter((v): v is string => typeof v === 'string')));
 	const created = new Set(voices.map((v) => v.voiceId));
 	const audit = auditRateLimit(buena, rate);
-	let retriedBeforeRetryAfter = 0;
-	let refusedUploadsRetried = 0;
-	for (const window of audit.windows) {
-		for (const refused of window.refusedEntries.filter(isUpload)) {
-			const name = fieldValue(refused, 'name');
-			const next = buena.slice(buena.indexOf(refused) + 1).find((e) => isUpload(e) && fieldValue(e, 'name') === name);
-			if (!next) continue;
-			refusedUploadsRetried++;
-			if (next.at < Math.max(window.end, refused.at + 1000)) retriedBeforeRetryAfter++;
-		}
-	}
+	// An upload names its item: the voice name, unique per item.
+	const retries = retriesBeforeRetryAfter(buena, audit, (e) => (isUpload(e) ? fieldValue(e, 'name') : undefined));
 	const wallMs = Math.max(...executions.map((x) => x.stoppedAt)) - Math.min(...executions.map((x) => x.startedAt));
 	const uploadsNeedMs = (voices.length / rate.limit) * rate.windowMs;
 	return {
@@ -302,8 +289,8 @@ export function summarise(
 		outputNotCreated: [...output].filter((id) => !created.has(id)).length,
 		audit,
 		mostRefusedInAWindow: Math.max(0, ...audit.windows.map((w) => w.refused)),
-		retriedBeforeRetryAfter,
-		refusedUploadsRetried,
+		retriedBeforeRetryAfter: retries.tooSoon.length,
+		refusedUploadsRetried: retries.retried,
 		wallMs,
 		uploadsNeedMs,
 		wallRatio: wallMs / uploadsNeedMs,
