@@ -4,8 +4,9 @@
  * and two `n8n worker` processes sharing one user folder with our package installed the n8n way,
  * OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true, binary data in the database. Two executions of 50
  * items each (one Buena voice per item) run at the same time, one on each worker, against ONE
- * sandbox account whose rate limit (20 requests per 10 s) is far below what two workers send
- * unpaced. Counts are asserted, never times (the wall-time ratio is bench:queue's job).
+ * sandbox account whose rate limit (60 requests per 30 s) is far below what two workers send
+ * unpaced (they fill an open window at 75–110 requests a second, bench:queue measured). Counts are
+ * asserted, never times (the wall-time ratio is bench:queue's job).
  *
  * Why each worker takes exactly one execution: `--concurrency=1` (n8n warns that it is low; it is
  * what makes the two jobs land on different workers rather than wherever Bull hands them). The test
@@ -52,7 +53,8 @@ import { cloneUploads, fieldValue, SETUP_TIMEOUT } from './support/workflows';
 const VERSION = '2.41.1';
 const EXECUTIONS = 2;
 const ITEMS = 50;
-const RATE = { limit: 20, windowMs: 10_000 };
+// Buena's documented 60 requests per window, in a window half as long (30 s instead of 60 s).
+const RATE = { limit: 60, windowMs: 30_000 };
 const SQLITE_WARNING = 'Scaling mode is not officially supported with sqlite';
 
 let sandbox: Sandbox;
@@ -134,7 +136,7 @@ describe(`n8n ${VERSION} in queue mode: two workers, one rate-limited account`, 
 	test('nothing lost, nothing doubled: 100 voices, each in an output once, none failed by rate limiting', () => {
 		expect(executions.map((x) => x.items.length)).toEqual([ITEMS, ITEMS]);
 		expect(summary.failedByRateLimit).toBe(0);
-		expect(summary.failedItems).toBe(0);
+		expect(summary.errors).toEqual([]);
 		expect(summary.voices).toBe(EXECUTIONS * ITEMS);
 		expect(summary.duplicatesWithinExecutions).toBe(0);
 		expect(summary.createdNotOutput).toBe(0);
@@ -148,8 +150,9 @@ describe(`n8n ${VERSION} in queue mode: two workers, one rate-limited account`, 
 	test('the rate limit bound the batch, and every 429\'s Retry-After was honoured', () => {
 		// The sandbox's answers are exactly what its windows say (no quota 429s, nothing unanswered).
 		expect(summary.audit.unexplained).toEqual([]);
-		// The limit really held the batch back: windows were filled to it.
-		expect(summary.audit.windows.filter((w) => w.allowed === RATE.limit).length).toBeGreaterThanOrEqual(2);
+		// The limit really held the batch back: a window was filled to it, and the batch went on in the next.
+		expect(summary.audit.windows.filter((w) => w.allowed === RATE.limit).length).toBeGreaterThanOrEqual(1);
+		expect(summary.audit.windows.length).toBeGreaterThanOrEqual(2);
 		expect(summary.retriedBeforeRetryAfter).toBe(0);
 		expect(summary.mostRefusedInAWindow).toBeLessThanOrEqual(EXECUTIONS * NODE_CONCURRENCY);
 	});

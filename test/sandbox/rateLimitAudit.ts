@@ -12,6 +12,8 @@ export interface RateWindow {
 	/** Requests the window let through, and requests it refused (429 RATE_LIMIT_EXCEEDED). */
 	allowed: number;
 	refused: number;
+	/** When the last request it let through arrived. */
+	lastAllowedAt?: number;
 	/** The requests it refused, in log order. */
 	refusedEntries: RequestLogEntry[];
 }
@@ -46,6 +48,7 @@ export function auditRateLimit(entries: RequestLogEntry[], config: { limit: numb
 		const allowed = window.allowed < config.limit;
 		if (allowed) {
 			window.allowed++;
+			window.lastAllowedAt = entry.at;
 		} else {
 			window.refused++;
 			window.refusedEntries.push(entry);

@@ -231,12 +231,19 @@ export interface BatchSummary {
 	/** Output items with an error, and those whose error is about rate limiting. */
 	failedItems: number;
 	failedByRateLimit: number;
+	/** The distinct errors of failed items (message, and description where there is one). */
+	errors: string[];
 	/** A voice id or a name output twice within one execution. */
 	duplicatesWithinExecutions: number;
 	/** Voices the account has that no execution output, and output voice ids the account lacks. */
 	createdNotOutput: number;
 	outputNotCreated: number;
 	audit: RateLimitAudit;
+	/**
+	 * How fast the clients send when the limit does not hold them back: the median time a full
+	 * window took to fill (its first to its last allowed request), as requests per second.
+	 */
+	sendRateWhileOpen: number;
 	/** The most requests one window refused. */
 	mostRefusedInAWindow: number;
 	/** Uploads refused with a 429 whose item uploaded again (same voice name) before its Retry-After can have passed. */
@@ -284,10 +291,14 @@ export function summarise(
 		answered429: buena.filter((e) => e.status === 429).length,
 		failedItems: errors.length,
 		failedByRateLimit: errors.filter(isRate).length,
+		errors: [...new Set(executions.flatMap((x) => x.items.filter((i) => i.json.error !== undefined).map((i) => describeError(i))))],
 		duplicatesWithinExecutions: duplicates,
 		createdNotOutput: [...created].filter((id) => !output.has(id)).length,
 		outputNotCreated: [...output].filter((id) => !created.has(id)).length,
 		audit,
+		sendRateWhileOpen: medianOf(
+			audit.windows.filter((w) => w.allowed === rate.limit && w.lastAllowedAt! > w.start).map((w) => ((rate.limit - 1) * 1000) / (w.lastAllowedAt! - w.start)),
+		),
 		mostRefusedInAWindow: Math.max(0, ...audit.windows.map((w) => w.refused)),
 		retriedBeforeRetryAfter: retries.tooSoon.length,
 		refusedUploadsRetried: retries.retried,
@@ -295,4 +306,17 @@ export function summarise(
 		uploadsNeedMs,
 		wallRatio: wallMs / uploadsNeedMs,
 	};
+}
+
+function medianOf(values: number[]): number {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function describeError(item: NodeItem): string {
+	const { error, message, description } = item.json as { error?: unknown; message?: unknown; description?: unknown };
+	const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+	return [text(error), message && message !== error ? text(message) : '', description ? text(description) : ''].filter(Boolean).join(' — ');
 }
