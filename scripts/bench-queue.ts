@@ -60,6 +60,8 @@ interface QueueRun {
 	summary: Omit<BatchSummary, 'audit'> & { windows: string };
 	/** First to last Buena request at the sandbox. */
 	requestSpanMs: number;
+	/** Every Buena request of the run (ms from the first; an upload's voice name), for the JSON file. */
+	timeline: Array<{ ms: number; method: string; status: number; name?: string }>;
 }
 
 async function measure(instance: QueueInstance, sandbox: SandboxProcess, workers: number, concurrency: number, rep: number): Promise<QueueRun> {
@@ -82,6 +84,7 @@ async function measure(instance: QueueInstance, sandbox: SandboxProcess, workers
 		overlapped,
 		summary: { ...figures, windows: audit.windows.map((w) => `${w.allowed}/${w.refused}`).join(' ') },
 		requestSpanMs: buena.length ? buena[buena.length - 1].at - buena[0].at : NaN,
+		timeline: buena.map((e) => ({ ms: e.at - buena[0].at, method: e.method, status: e.status, name: e.fields.find((f) => f.name === 'name')?.value })),
 	};
 }
 
@@ -91,14 +94,14 @@ function printRuns(runs: QueueRun[]): void {
 		out.push(`${r.workers} worker(s) #${r.rep}, failed items' errors: ${r.summary.errors.join(' | ')}`);
 	}
 	out.push(
-		'| workers × --concurrency | rep | executions ran on | overlapped | items out | voices | requests (uploads) | requests per voice | 429 answers | most refused in a window | sent per s while a window was open | items failed (rate limit) | wall (s) | uploads alone need (s) | wall × uploads | first→last request (s) |',
+		"| workers × --concurrency | rep | executions ran on | overlapped | items out | voices | requests (uploads) | requests per voice | 429 answers | most refused in a window | most 429s to one item's upload | sent per s while a window was open | items failed (rate limit) | wall (s) | uploads alone need (s) | wall × uploads | first→last request (s) |",
 	);
-	out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const r of runs) {
 		const s = r.summary;
 		out.push(
 			`| ${r.workers} × ${r.concurrency} | ${r.rep} | ${r.ranOn.join('; ')} | ${r.overlapped ? 'yes' : 'NO'} | ${s.items} | ${s.voices} | ${s.requests} (${s.uploads}) | ` +
-				`${fmt(s.requestsPerVoice, 2)} | ${s.answered429} | ${s.mostRefusedInAWindow} | ${fmt(s.sendRateWhileOpen)} | ${s.failedItems} (${s.failedByRateLimit}) | ` +
+				`${fmt(s.requestsPerVoice, 2)} | ${s.answered429} | ${s.mostRefusedInAWindow} | ${s.mostRefusalsOfOneUpload} | ${fmt(s.sendRateWhileOpen)} | ${s.failedItems} (${s.failedByRateLimit}) | ` +
 				`${fmt(s.wallMs / 1000)} | ${fmt(s.uploadsNeedMs / 1000)} | ${fmt(s.wallRatio, 2)} | ${fmt(r.requestSpanMs / 1000)} |`,
 		);
 	}
@@ -164,7 +167,8 @@ async function main(): Promise<void> {
 				for (let rep = 1; rep <= REPS; rep++) {
 					const run = await measure(instance, sandbox, workers, concurrency, rep);
 					runs.push(run);
-					log(`${workers} worker(s) #${rep}: ${JSON.stringify(run)}`);
+					const { timeline: _timeline, ...shown } = run;
+					log(`${workers} worker(s) #${rep}: ${JSON.stringify(shown)}`);
 					if (outFile) fs.writeFileSync(outFile, JSON.stringify({ version: VERSION, rate: RATE, runs }, null, 1));
 				}
 			} finally {

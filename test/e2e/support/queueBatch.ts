@@ -250,6 +250,8 @@ export interface BatchSummary {
 	retriedBeforeRetryAfter: number;
 	/** Refused uploads whose item tried again (later), for context. */
 	refusedUploadsRetried: number;
+	/** The most 429s one item's uploads got (by voice name): an item refused window after window. */
+	mostRefusalsOfOneUpload: number;
 	/** From the first execution's start to the last one's end. */
 	wallMs: number;
 	/** What the uploads alone need at the rate: uploads ÷ limit × window. */
@@ -301,6 +303,7 @@ export function summarise(
 		),
 		mostRefusedInAWindow: Math.max(0, ...audit.windows.map((w) => w.refused)),
 		retriedBeforeRetryAfter: retries.tooSoon.length,
+		mostRefusalsOfOneUpload: Math.max(0, ...countBy(buena.filter((e) => isUpload(e) && e.status === 429), (e) => fieldValue(e, 'name')).values()),
 		refusedUploadsRetried: retries.retried,
 		wallMs,
 		uploadsNeedMs,
@@ -319,4 +322,10 @@ function describeError(item: NodeItem): string {
 	const { error, message, description } = item.json as { error?: unknown; message?: unknown; description?: unknown };
 	const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 	return [text(error), message && message !== error ? text(message) : '', description ? text(description) : ''].filter(Boolean).join(' — ');
+}
+
+function countBy<T>(values: T[], key: (value: T) => string | undefined): Map<string | undefined, number> {
+	const counts = new Map<string | undefined, number>();
+	for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
+	return counts;
 }
