@@ -254,9 +254,15 @@ export interface BatchSummary {
 	mostRefusalsOfOneUpload: number;
 	/** From the first execution's start to the last one's end. */
 	wallMs: number;
-	/** What the uploads alone need at the rate: uploads ÷ limit × window. */
+	/** What the uploads alone need at the rate: uploads ÷ limit × window (issue 15's measure). */
 	uploadsNeedMs: number;
 	wallRatio: number;
+	/**
+	 * The least time fixed windows that start at the first request allow the uploads alone, from the
+	 * first to the last: (⌈voices ÷ limit⌉ − 1) windows. Stricter than uploadsNeedMs when a batch
+	 * spans few windows (its first window's burst is free), coarser when windows are small.
+	 */
+	fixedWindowMinimumMs: number;
 }
 
 export function summarise(
@@ -308,6 +314,7 @@ export function summarise(
 		wallMs,
 		uploadsNeedMs,
 		wallRatio: wallMs / uploadsNeedMs,
+		fixedWindowMinimumMs: (Math.ceil(voices.length / rate.limit) - 1) * rate.windowMs,
 	};
 }
 
