@@ -2,20 +2,25 @@
 # Makes sure the programs outside npm that a task needs are installed, and installs the missing
 # ones from Debian's packages when it can. Silent and instant when everything is there.
 #
-#   scripts/ensure-system-deps.sh [test] [n8n] [bench] [fixtures]   (default: test)
+#   scripts/ensure-system-deps.sh [test] [n8n] [bench] [fixtures] [queue]   (default: test)
 #
 #   test      ffmpeg, ffprobe (sandbox and audio tests), Chromium (the editor test)
 #   n8n       python3, make, g++ (installing a pinned n8n compiles its sqlite3; the harness asks)
 #   bench     curl (bench:upload's peer)
 #   fixtures  ffmpeg, sox, espeak-ng (npm run fixtures:audio, scripts/make-sample-audio.sh)
+#   queue     redis-server, PostgreSQL's initdb (n8n queue mode: the queue-mode e2e test and
+#             bench:queue start a throwaway Redis and PostgreSQL of their own)
 #
 # As root with apt-get: `apt-get update` once, then `apt-get install -y --no-install-recommends`
 # of what is missing, non-interactively. Otherwise it stops at once (exit 1) and prints the
 # command to run. Used by `npm test` and `.ci/run`. CHROMIUM_PATH (default /usr/bin/chromium,
-# the path the editor test launches) may point at a Chromium installed elsewhere.
+# the path the editor test launches) may point at a Chromium installed elsewhere. Debian keeps
+# PostgreSQL's server programs off PATH, in /usr/lib/postgresql/<major>/bin: initdb counts as
+# present there too (PG_LIB_DIR, default /usr/lib/postgresql, says where to look).
 set -euo pipefail
 
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+pg_lib_dir="${PG_LIB_DIR:-/usr/lib/postgresql}"
 groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(test)
 
@@ -26,8 +31,9 @@ for group in "${groups[@]}"; do
 		n8n) tools+=(python3 make g++) ;;
 		bench) tools+=(curl) ;;
 		fixtures) tools+=(ffmpeg sox espeak-ng) ;;
+		queue) tools+=(redis-server initdb) ;;
 		*)
-			echo "ensure-system-deps: unknown group '$group' (test, n8n, bench, fixtures)" >&2
+			echo "ensure-system-deps: unknown group '$group' (test, n8n, bench, fixtures, queue)" >&2
 			exit 2
 			;;
 	esac
@@ -44,15 +50,21 @@ package_of() {
 		g++) echo g++ ;;
 		sox) echo sox ;;
 		espeak-ng) echo espeak-ng ;;
+		redis-server) echo redis-server ;;
+		initdb) echo postgresql ;;
 	esac
 }
 
 present() {
-	if [ "$1" = chromium ]; then
-		[ -x "$chromium_path" ]
-	else
-		command -v "$1" >/dev/null 2>&1
-	fi
+	case "$1" in
+		chromium) [ -x "$chromium_path" ] ;;
+		initdb)
+			command -v initdb >/dev/null 2>&1 && return 0
+			for candidate in "$pg_lib_dir"/*/bin/initdb; do [ -x "$candidate" ] && return 0; done
+			return 1
+			;;
+		*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
 }
 
 missing=()

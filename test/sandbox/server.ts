@@ -219,7 +219,9 @@ export async function runServer(options: SandboxOptions = {}): Promise<{ sandbox
 		}
 		if (provider === 'buena') {
 			const key = buenaKeyOf(req, state);
-			const rl = state.limiter.hit(key ?? 'anonymous');
+			// Counted at the instant the request is logged (`entry.at`), so the log alone replays
+			// every window exactly (rateLimitAudit.ts).
+			const rl = state.limiter.hit(key ?? 'anonymous', entry.at);
 			const headers = rateLimitHeaders(rl);
 			const withHeaders = (r: HandlerReply): HandlerReply => ({ ...r, headers: { ...headers, ...(r.headers ?? {}) } });
 			if (!rl.allowed) {

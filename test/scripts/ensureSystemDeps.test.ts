@@ -15,6 +15,8 @@ const SCRIPT = path.resolve(__dirname, '../../scripts/ensure-system-deps.sh');
 interface Machine {
 	bin: string;
 	chromium: string;
+	/** Stands for /usr/lib/postgresql: Debian's PostgreSQL puts initdb in <major>/bin there, off PATH. */
+	pgLib: string;
 	aptLog: string;
 }
 
@@ -34,13 +36,17 @@ function machine(opts: { have: string[]; uid: number; apt: 'ok' | 'fails' | 'abs
 	const bin = path.join(root, 'bin');
 	fs.mkdirSync(bin);
 	const chromium = path.join(root, 'chromium');
+	const pgLib = path.join(root, 'postgresql');
 	const aptLog = path.join(root, 'apt.log');
 	// The few programs the script itself uses.
 	for (const tool of ['mktemp', 'tail', 'rm']) fs.symlinkSync(execPath(tool), path.join(bin, tool));
 	executable(path.join(bin, 'id'), `echo ${opts.uid}`);
 	for (const tool of opts.have) {
 		if (tool === 'chromium') executable(chromium, 'exit 0');
-		else executable(path.join(bin, tool), 'exit 0');
+		else if (tool === 'postgresql') {
+			fs.mkdirSync(path.join(pgLib, '15', 'bin'), { recursive: true });
+			executable(path.join(pgLib, '15', 'bin', 'initdb'), 'exit 0');
+		} else executable(path.join(bin, tool), 'exit 0');
 	}
 	if (opts.apt !== 'absent') {
 		// Records "DEBIAN_FRONTEND args…"; `install` puts each package's programs in place.
@@ -52,12 +58,13 @@ function machine(opts: { have: string[]; uid: number; apt: 'ok' | 'fails' | 'abs
 				'case "$*" in *install*) for p in "$@"; do case "$p" in',
 				`  ffmpeg) printf '#!/bin/sh\\n' > ${bin}/ffmpeg; printf '#!/bin/sh\\n' > ${bin}/ffprobe; /bin/chmod +x ${bin}/ffmpeg ${bin}/ffprobe;;`,
 				`  chromium) printf '#!/bin/sh\\n' > ${chromium}; /bin/chmod +x ${chromium};;`,
-				`  curl|sox|espeak-ng|python3|make|g++) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p;;`,
+				`  curl|sox|espeak-ng|python3|make|g++|redis-server) printf '#!/bin/sh\\n' > ${bin}/$p; /bin/chmod +x ${bin}/$p;;`,
+				`  postgresql) /bin/mkdir -p ${pgLib}/15/bin; printf '#!/bin/sh\\n' > ${pgLib}/15/bin/initdb; /bin/chmod +x ${pgLib}/15/bin/initdb;;`,
 				'esac; done;; esac',
 			].join('\n'),
 		);
 	}
-	return { bin, chromium, aptLog };
+	return { bin, chromium, pgLib, aptLog };
 }
 
 function execPath(tool: string): string {
@@ -67,7 +74,7 @@ function execPath(tool: string): string {
 
 function run(m: Machine, ...groups: string[]) {
 	const r = spawnSync('/bin/bash', [SCRIPT, ...groups], {
-		env: { PATH: m.bin, CHROMIUM_PATH: m.chromium },
+		env: { PATH: m.bin, CHROMIUM_PATH: m.chromium, PG_LIB_DIR: m.pgLib },
 		encoding: 'utf8',
 		timeout: 20_000,
 	});
@@ -75,9 +82,9 @@ function run(m: Machine, ...groups: string[]) {
 }
 
 it('says nothing and installs nothing when every program is there', () => {
-	const m = machine({ have: ['ffmpeg', 'ffprobe', 'chromium', 'curl', 'sox', 'espeak-ng'], uid: 0, apt: 'ok' });
+	const m = machine({ have: ['ffmpeg', 'ffprobe', 'chromium', 'curl', 'sox', 'espeak-ng', 'redis-server', 'postgresql'], uid: 0, apt: 'ok' });
 	expect(run(m)).toEqual({ status: 0, out: '', apt: [] });
-	expect(run(m, 'test', 'bench', 'fixtures')).toEqual({ status: 0, out: '', apt: [] });
+	expect(run(m, 'test', 'bench', 'fixtures', 'queue')).toEqual({ status: 0, out: '', apt: [] });
 });
 
 it('as root, runs apt-get update once, then installs only the missing packages non-interactively', () => {
@@ -100,6 +107,33 @@ it('n8n: the compiler toolchain that building n8n\'s sqlite3 needs', () => {
 	expect(first.status).toBe(0);
 	expect(first.apt[1]).toBe('noninteractive -o DPkg::Lock::Timeout=600 install -y --no-install-recommends python3 g++');
 	expect(run(m, 'n8n')).toEqual({ status: 0, out: '', apt: first.apt });
+});
+
+it('queue: Redis and PostgreSQL, whose initdb Debian keeps off PATH under /usr/lib/postgresql/<major>/bin', () => {
+	const m = machine({ have: [], uid: 0, apt: 'ok' });
+	const first = run(m, 'queue');
+	expect(first.status).toBe(0);
+	expect(first.apt).toEqual([
+		'noninteractive -o DPkg::Lock::Timeout=600 update',
+		'noninteractive -o DPkg::Lock::Timeout=600 install -y --no-install-recommends redis-server postgresql',
+	]);
+	expect(first.out).toMatch(/missing: redis-server initdb\. Installing with apt-get: redis-server postgresql/);
+	// initdb is found in the versioned folder although it is not on PATH: nothing more to install.
+	expect(fs.existsSync(path.join(m.bin, 'initdb'))).toBe(false);
+	expect(run(m, 'queue')).toEqual({ status: 0, out: '', apt: first.apt });
+});
+
+it('queue: initdb on PATH counts as installed PostgreSQL too', () => {
+	const m = machine({ have: ['redis-server', 'initdb'], uid: 0, apt: 'ok' });
+	expect(run(m, 'queue')).toEqual({ status: 0, out: '', apt: [] });
+});
+
+it('queue, not as root: names postgresql as the package behind initdb', () => {
+	const m = machine({ have: ['redis-server'], uid: 1000, apt: 'ok' });
+	const r = run(m, 'queue');
+	expect(r.status).toBe(1);
+	expect(r.out).toContain('missing: initdb.');
+	expect(r.out).toContain('    sudo apt-get update && sudo apt-get install -y --no-install-recommends postgresql\n');
 });
 
 it('as root, stops with the command when apt-get fails', () => {
