@@ -11,7 +11,7 @@ import { mayHaveBeenChargedError, markRetryable, networkApiError, providerApiErr
 import { markDeadlineReached } from './deadline';
 import type { NetworkFailure } from './networkFailure';
 import type { ProviderConnection } from './providerApi';
-import { retryDelayMs } from './retryDelay';
+import { askedWaitMs, retryDelayMs } from './retryDelay';
 import type { SendOutcome } from './send';
 import type { ApiRequest, ApiResponse } from './types';
 
@@ -65,6 +65,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * would mostly time out, and that timeout would replace the provider's own answer as the error.
  */
 const MIN_RETRY_ATTEMPT_MS = 250;
+/** The shortest wait a rate limit must ask for to be waited out without spending a retry. */
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** The longest timeout a timer can hold (2^31 − 1 ms); also what "no deadline" comes to. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -145,6 +147,8 @@ export async function callProvider<T = ApiResponse>(
 	// DELETE is idempotent: a 404 after an attempt that may have taken effect means that one did it.
 	const deletes = typeof request !== 'function' && request.method === 'DELETE';
 	let earlierMayHaveActed = false;
+	/** Retries spent: a rate limit that named its wait does not spend one (see below). */
+	let retriesUsed = 0;
 	/** Why the previous attempt failed: what a retry left too little time by a late timer reports. */
 	let previousError: NodeApiError | NodeOperationError | undefined;
 
@@ -197,11 +201,19 @@ export async function callProvider<T = ApiResponse>(
 		if (billed) retryable = billedRetrySafe(verdict);
 		const response = verdict.type === 'noAnswer' ? undefined : verdict.response;
 		const delay = retryDelayMs(attempt, policy, response, error?.retryAfterMs);
+		// A rate limit that asks for a real wait is waited out within the deadline without spending a
+		// retry: a key shared with other workers or executions can be refused window after window, and
+		// the deadline (every call but a bare connection has one) bounds the waiting anyway. One that
+		// asks for (almost) no wait still spends one, so it cannot make the call ask in a loop.
+		const waitingOutRateLimit =
+			error?.kind === 'rateLimit' &&
+			Number.isFinite(deadline) &&
+			(askedWaitMs(response, error.retryAfterMs) ?? 0) >= MIN_RATE_LIMIT_WAIT_MS;
 		previousError = finalError(connection, verdict, attempt + 1, retryable, options.expected);
 		if (billed && billedMayHaveBeenProcessed(verdict)) previousError = mayHaveBeenChargedError(previousError, displayName);
 		const timedOutAtDeadline = cutByDeadline && verdict.type === 'noAnswer' && verdict.failure.reason === 'timeout';
 		if (timedOutAtDeadline) markDeadlineReached(previousError, `${displayName} did not answer`);
-		const mayRetry = verdict.type !== 'incomplete' && retryable && attempt < policy.maxRetries;
+		const mayRetry = verdict.type !== 'incomplete' && retryable && (waitingOutRateLimit || retriesUsed < policy.maxRetries);
 		if (!mayRetry || !mayRetryAfter(delay)) {
 			// Asking again was allowed, but its wait or attempt would end after the deadline.
 			if (mayRetry && delay <= policy.maxWaitMs && !timedOutAtDeadline) {
@@ -209,6 +221,7 @@ export async function callProvider<T = ApiResponse>(
 			}
 			throw previousError;
 		}
+		if (!waitingOutRateLimit) retriesUsed++;
 		await connection.wait(delay);
 	}
 }

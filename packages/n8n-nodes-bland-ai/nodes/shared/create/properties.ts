@@ -104,7 +104,7 @@ export const createVoiceCloneProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 				default: 4,
 				description:
-					'How often to retry when the provider is rate limiting or briefly unavailable. A retry never creates a second voice.',
+					'How often to retry when the provider is briefly unavailable or answers without saying how long to wait. A rate limit that says when to come back is waited out within the Upload Timeout without counting. A retry never creates a second voice.',
 			},
 			{
 				displayName: 'Upload Timeout (Seconds)',

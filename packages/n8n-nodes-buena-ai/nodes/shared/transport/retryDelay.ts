@@ -47,9 +47,21 @@ export function rateLimitRemaining(response: ApiResponse | undefined): number | 
 }
 
 /**
- * How long to wait before the next attempt: the longest of what the server asked for (body
- * `retryAfter`, `Retry-After`, an exhausted `X-RateLimit-*` window), or else capped exponential
- * backoff with jitter.
+ * How long the server asked to wait: the longest of the body's `retryAfter`, `Retry-After` and an
+ * exhausted `X-RateLimit-*` window; undefined when it said nothing.
+ */
+export function askedWaitMs(response?: ApiResponse, bodyRetryAfterMs?: number, now = Date.now()): number | undefined {
+	const asked = [bodyRetryAfterMs, retryAfterHeaderMs(response, now)];
+	if (response?.statusCode === 429 || rateLimitRemaining(response) === 0) {
+		asked.push(rateLimitResetMs(response, now));
+	}
+	const known = asked.filter((value): value is number => value !== undefined);
+	return known.length ? Math.max(...known) : undefined;
+}
+
+/**
+ * How long to wait before the next attempt: what the server asked for (askedWaitMs), or else
+ * capped exponential backoff with jitter.
  */
 export function retryDelayMs(
 	attempt: number,
@@ -58,12 +70,8 @@ export function retryDelayMs(
 	bodyRetryAfterMs?: number,
 	now = Date.now(),
 ): number {
-	const asked = [bodyRetryAfterMs, retryAfterHeaderMs(response, now)];
-	if (response?.statusCode === 429 || rateLimitRemaining(response) === 0) {
-		asked.push(rateLimitResetMs(response, now));
-	}
-	const known = asked.filter((value): value is number => value !== undefined);
-	if (known.length) return Math.max(...known);
+	const asked = askedWaitMs(response, bodyRetryAfterMs, now);
+	if (asked !== undefined) return asked;
 	const backoff = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** attempt);
 	// The cap holds after the jitter too: it is the longest a backoff may be.
 	return Math.min(policy.maxBackoffMs, Math.round(backoff * (0.75 + Math.random() * 0.5)));
