@@ -62,6 +62,12 @@ function failureText(result: ExecuteResult): string {
 	return (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
 }
 
+/** An error as the example's Code nodes pass it on: n8n's error object (`{ message, description, … }`) or its text. */
+function errorMessage(error: unknown): string {
+	if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+	return String(error);
+}
+
 /** Points the nodes' Buena AI credential at the demo's credential name (the id stays the example's). */
 function withDemoCredential(input: WorkflowInput, name: string): WorkflowInput {
 	for (const node of input.nodes as Array<{ credentials?: Record<string, { id: string; name: string }> }>) {
@@ -303,8 +309,8 @@ export class BuenaPackageDemo {
 		if (run?.data.resultData.runData['Failed Recordings']) {
 			const [failed] = nodeJson(run, 'Failed Recordings');
 			console.log(`  Refused before upload (error output → Failed Recordings), ${String(failed.failed)} file(s):`);
-			for (const failure of failed.failures as Array<{ file: string; error: string }>) {
-				console.log(`    ${failure.file}: ${failure.error.replace(/^The voice clone ".*?" was not created, nothing was sent: /, '')}`);
+			for (const failure of failed.failures as Array<{ file: string; error: unknown }>) {
+				console.log(`    ${failure.file}: ${errorMessage(failure.error).replace(/^The voice clone ".*?" was not created, nothing was sent: /, '')}`);
 			}
 		}
 		if (!batch.ok) console.log(`  Error: ${failureText(batch)}`);
