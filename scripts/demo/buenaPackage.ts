@@ -323,7 +323,7 @@ export class BuenaPackageDemo {
 		);
 		for (const report of this.reports) {
 			const spoken = report.spoken ? `Buena AI → Speak: ${report.spoken.fileName}, ${report.spoken.mimeType}, ${report.spoken.bytes} bytes` : `not spoken${report.error ? `: ${report.error}` : ''}`;
-			console.log(`    +${seconds(report.at)} after the batch started: ${report.event} ${report.name} (${report.voiceId}, ${report.status}) → ${spoken}`);
+			console.log(`    +${seconds(report.at)} after the batch started, event ${report.event}: ${report.name} (${report.voiceId}, status ${report.status}) → ${spoken}`);
 		}
 		const missing = ready.filter((voiceId) => !this.reports.some((report) => report.voiceId === voiceId));
 		if (missing.length) console.log(`    Not reported before the demo stopped waiting: ${missing.join(', ')}`);

@@ -143,7 +143,7 @@ test(
 		expect(text).toMatch(/Refused before upload \(error output → Failed Recordings\), 1 file\(s\):\n {4}broken-recording\.wav: .*not audio/);
 		// The trigger reported each of those voices ready, and Speak said a line in each.
 		expect(text).toMatch(/Buena AI Trigger \(Training Finished\) in "Hear a new Buena AI voice — n8n-nodes-buena-ai", active in the same n8n start: 2 voices reported in [12] executions?/);
-		const reported = [...text.matchAll(/^ {4}\+\d+\.\d s after the batch started: (\w+) (.+) \((\S+), (\w+)\) → (.*)$/gm)].map((m) => ({
+		const reported = [...text.matchAll(/^ {4}\+\d+\.\d s after the batch started, event (\w+): (.+) \((\S+), status (\w+)\) → (.*)$/gm)].map((m) => ({
 			event: m[1],
 			name: m[2],
 			voiceId: m[3],
@@ -182,11 +182,13 @@ test(
 		const nodeTypes = (await client.request<Array<{ name: string }>>('GET', '/types/nodes.json')).map((type) => type.name);
 		expect(nodeTypes).toEqual(expect.arrayContaining([`${BUENA_PACKAGE}.buenaAi`, `${BUENA_PACKAGE}.buenaAiTrigger`, 'n8n-nodes-voice-clone.voiceCloneTrigger']));
 		const credentials = await client.request<Array<{ name: string; type: string }>>('GET', '/rest/credentials');
-		expect(credentials.map((credential) => [credential.name, credential.type]).sort()).toEqual([
-			['Bland AI account', 'blandApi'],
-			['Buena AI account', 'buenaApi'],
-			[`Buena AI account (${BUENA_PACKAGE})`, 'buenaAiApi'],
-		]);
+		expect(credentials.map((credential) => [credential.name, credential.type]).sort()).toEqual(
+			[
+				['Bland AI account', 'blandApi'],
+				['Buena AI account', 'buenaApi'],
+				[`Buena AI account (${BUENA_PACKAGE})`, 'buenaAiApi'],
+			].sort(),
+		);
 		const workflows = await client.request<Array<{ name: string }>>('GET', '/rest/workflows');
 		expect(workflows.map((workflow) => workflow.name)).toEqual(expect.arrayContaining(BUENA_WORKFLOWS));
 
