@@ -265,12 +265,16 @@ async function main(): Promise<void> {
 
 /**
  * "<package>: <node display names>" for each package, from the node types the running n8n loaded
- * (GET /types/nodes.json); throws when a package has none loaded.
+ * (GET /types/nodes.json), leaving out the AI tool variants n8n derives from `usableAsTool` nodes
+ * (`<name>Tool`); throws when a package has none loaded.
  */
 async function loadedPackages(client: N8nRestClient, names: string[]): Promise<string[]> {
 	const types = await client.request<Array<{ name: string; displayName: string }>>('GET', '/types/nodes.json');
+	const typeNames = new Set(types.map((type) => type.name));
+	const derivedTool = (type: string) => type.endsWith('Tool') && typeNames.has(type.slice(0, -'Tool'.length));
 	return names.map((name) => {
-		const nodes = [...new Set(types.filter((type) => type.name.startsWith(`${name}.`)).map((type) => type.displayName))];
+		const own = types.filter((type) => type.name.startsWith(`${name}.`) && !derivedTool(type.name));
+		const nodes = [...new Set(own.map((type) => type.displayName))];
 		if (!nodes.length) throw new Error(`n8n loaded no node of ${name}`);
 		return `${name}: ${nodes.join(', ')}`;
 	});
