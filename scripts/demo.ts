@@ -1,7 +1,8 @@
 /**
  * The demo: a real n8n with this package installed the way n8n installs community packages,
  * credentials pointing at the provider sandbox, and the example workflows run on the bundled
- * sample audio. No provider account or key needed; nothing leaves the machine.
+ * sample audio. No provider account or key needed; nothing leaves the machine. The single-service
+ * package n8n-nodes-buena-ai is installed beside it and shown last (scripts/demo/buenaPackage.ts).
  *
  *   npm run demo                          # build, run the example workflows headless, print a summary
  *   npm run demo -- --ui                  # the n8n editor at http://localhost:5678 with everything set up
@@ -25,6 +26,7 @@ import {
 	startLinkedInStub,
 	type LinkedInStub,
 } from '../test/e2e/support/examples';
+import { BUENA_PACKAGE, BUENA_PACKAGE_KEY, BuenaPackageDemo, packBuenaPackage } from './demo/buenaPackage';
 import { importVoiceExamples, runVoiceExamples } from './demo/voiceExamples';
 
 interface Options {
@@ -190,7 +192,11 @@ async function main(): Promise<void> {
 	try {
 		console.log(`Voice clone demo — n8n ${options.version}, provider sandbox on 127.0.0.1 (no real provider is contacted)\n`);
 		step('Building and packing the package (npm run build, npm pack)…');
+		const buenaPacked = packBuenaPackage();
+		buenaPacked.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
 		const packed = await packedPackage();
+		step(`Building and packing ${BUENA_PACKAGE} from its folder alone, as its own repository does (n8n-node build, npm pack)…`);
+		const buenaTarball = await buenaPacked;
 		step(`Making sure n8n ${options.version} is installed (first time: several minutes)…`);
 		await installN8n(options.version, (line) => console.log(`  ${line}`));
 
@@ -205,20 +211,28 @@ async function main(): Promise<void> {
 		cleanups.push(() => n8n.dispose());
 		const samplesDir = path.join(n8n.filesDir, 'voice-samples');
 		const files = copySampleAudio(samplesDir);
+		step(`Installing ${BUENA_PACKAGE} (nodes Buena AI and Buena AI Trigger) beside it, the same way…`);
+		const buena = new BuenaPackageDemo(n8n, sandbox);
+		await buena.install(buenaTarball);
 
 		step('Importing the sandbox credentials and the example workflows…');
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-		const [outreach, batch] = await n8n.importWorkflows([
+		await n8n.importCredentials([...sandboxCredentials(sandbox), buena.credential()]);
+		await buena.register();
+		const buenaLinkedIn = options.ui ? await startLinkedInStub(BUENA_PACKAGE_KEY) : undefined;
+		if (buenaLinkedIn) cleanups.push(() => buenaLinkedIn.close());
+		const [outreach, batch, ...buenaWorkflows] = await n8n.importWorkflows([
 			exampleWorkflow('linkedin-outreach', {
 				settings: { samplesDir, buenaApiUrl: linkedIn.baseUrl },
 				parameters: { 'Wait for Training': { pollInterval: 1 } },
 			}),
 			exampleWorkflow('scheduled-batch-cloning', { settings: { samplesDir } }),
+			...(buenaLinkedIn ? buena.editorWorkflows(buenaLinkedIn, samplesDir) : buena.runWorkflows()),
 		]);
+		if (!options.ui) buena.setRunWorkflowIds(buenaWorkflows.map((workflow) => workflow.id));
 
 		if (options.ui) {
 			await importVoiceExamples(n8n, linkedIn, samplesDir);
-			await runUi(n8n, options, cleanup, { samplesDir, files });
+			await runUi(n8n, options, cleanup, { samplesDir, files, buenaSamplesDir: buena.samplesDir });
 			return;
 		}
 
@@ -236,8 +250,9 @@ async function main(): Promise<void> {
 
 		console.log('');
 		step('The Voice Clone node and the Voice Clone Trigger: three more example workflows, on a fresh sandbox account…');
-		const voiceExamplesOk = await runVoiceExamples(n8n, sandbox, linkedIn, samplesDir);
-		const ok = outreachResult.ok && batchResult.ok && voiceExamplesOk;
+		const voiceExamplesOk = await runVoiceExamples(n8n, sandbox, linkedIn, samplesDir, buena.companion());
+		const buenaOk = await buena.finish();
+		const ok = outreachResult.ok && batchResult.ok && voiceExamplesOk && buenaOk;
 		console.log(`\n${ok ? 'Done' : 'Finished with errors'} in ${elapsed()}. Open the same setup in the editor: npm run demo -- --ui`);
 		await cleanup();
 		process.exitCode = ok ? 0 : 1;
@@ -248,11 +263,28 @@ async function main(): Promise<void> {
 	}
 }
 
+/**
+ * "<package>: <node display names>" for each package, from the node types the running n8n loaded
+ * (GET /types/nodes.json), leaving out the AI tool variants n8n derives from `usableAsTool` nodes
+ * (`<name>Tool`); throws when a package has none loaded.
+ */
+async function loadedPackages(client: N8nRestClient, names: string[]): Promise<string[]> {
+	const types = await client.request<Array<{ name: string; displayName: string }>>('GET', '/types/nodes.json');
+	const typeNames = new Set(types.map((type) => type.name));
+	const derivedTool = (type: string) => type.endsWith('Tool') && typeNames.has(type.slice(0, -'Tool'.length));
+	return names.map((name) => {
+		const own = types.filter((type) => type.name.startsWith(`${name}.`) && !derivedTool(type.name));
+		const nodes = [...new Set(own.map((type) => type.displayName))];
+		if (!nodes.length) throw new Error(`n8n loaded no node of ${name}`);
+		return `${name}: ${nodes.join(', ')}`;
+	});
+}
+
 async function runUi(
 	n8n: N8n,
 	options: Options,
 	cleanup: () => Promise<void>,
-	info: { samplesDir: string; files: string[] },
+	info: { samplesDir: string; files: string[]; buenaSamplesDir: string },
 ): Promise<void> {
 	step(`Starting the n8n editor on port ${options.port}…`);
 	let server: N8nServer;
@@ -268,17 +300,22 @@ async function runUi(
 	}
 	const client = new N8nRestClient(server.baseUrl);
 	await client.setupOwnerAndLogin();
+	const packages = await loadedPackages(client, [n8n.installedPackage?.name ?? 'n8n-nodes-voice-clone', BUENA_PACKAGE]);
 	console.log(`
 n8n ${options.version} is running with the voice clone nodes installed as a community package.
 
   Editor:    http://localhost:${options.port}
   Login:     ${TEST_OWNER.email} / ${TEST_OWNER.password}   (a local demo owner; the data is deleted on exit)
+  Packages:  ${packages.join('\n             ')}
   Workflows: "LinkedIn voice outreach (Buena AI)", "Nightly batch voice cloning (Bland AI)",
              "Free a Buena AI slot before a batch", "Hear a new voice before it goes out (Buena AI)" and
              "LinkedIn voice outreach, part 1: clone" / "part 2: send when the voice is ready"
              (the trigger workflows check every minute once you activate them)
+             ${BUENA_PACKAGE}: ${BuenaPackageDemo.editorWorkflowNames().map((name) => `"${name}"`).join(',\n               ')}
   Audio:     ${info.samplesDir} (${info.files.join(', ')})
-  Credentials "Buena AI account" and "Bland AI account" point at the sandbox with its demo keys.
+             ${info.buenaSamplesDir} (the ${BUENA_PACKAGE} batch's)
+  Credentials "Buena AI account" and "Bland AI account" point at the sandbox with its demo keys;
+  "Buena AI account (${BUENA_PACKAGE})" (type Buena AI API of ${BUENA_PACKAGE}) at the same sandbox, with a key of its own.
 
 Open a workflow and click "Execute workflow". Ctrl-C stops n8n and the sandbox.`);
 	await new Promise<void>(() => {

@@ -7,6 +7,9 @@
  *     When the sandbox finishes each training, the triggers start the other two workflows: a
  *     LinkedIn voice message per lead, and a spoken MP3 preview per voice.
  *  2. free-buena-slot runs on an account that the demo fills up (two older voices, one failed).
+ *
+ * A TriggerCompanion (the Buena package's part, buenaPackage.ts) can take part in step 1: its trigger
+ * workflows are activated with these and run in the same `n8n start`, so it adds no wait for a poll.
  */
 import type { N8nRestClient } from '../../test/e2e/harness/credentialTest';
 import { majorOf, nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
@@ -17,6 +20,19 @@ import { exampleWorkflow, importTriggeredOutreach, type LinkedInStub } from '../
 const step = (text: string) => console.log(`▸ ${text}`);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** Another package's trigger workflows, run in the same `n8n start` as the Voice Clone Trigger examples. */
+export interface TriggerCompanion {
+	/**
+	 * Imports and activates its trigger workflows, their first scheduled poll `firstPollInSeconds`
+	 * from now (the second the examples' triggers poll at on n8n 2.x); returns how many triggers that is.
+	 */
+	activate(firstPollInSeconds: number): Promise<number>;
+	/** n8n runs and every trigger has noted the account as it was: starts its own executions (not awaited). */
+	begin(): void;
+	/** Whether its triggers have reported everything it waits for (it may read n8n's executions). */
+	settled(client: N8nRestClient): Promise<boolean>;
+}
 
 interface Preview {
 	voice: string;
@@ -36,16 +52,26 @@ async function previewsOf(n8n: N8n, client: N8nRestClient, workflowId: string): 
 }
 
 /** Part 1: triggers instead of a long wait. Returns whether every lead got its message and preview. */
-async function runTriggeredOutreach(n8n: N8n, sandbox: Sandbox, linkedIn: LinkedInStub, samplesDir: string): Promise<boolean> {
-	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 40 });
+async function runTriggeredOutreach(
+	n8n: N8n,
+	sandbox: Sandbox,
+	linkedIn: LinkedInStub,
+	samplesDir: string,
+	companion: TriggerCompanion | undefined,
+): Promise<boolean> {
+	const firstPollInSeconds = 40;
+	const importedAt = Date.now();
+	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds });
+	const companionTriggers = companion ? await companion.activate(firstPollInSeconds - (Date.now() - importedAt) / 1000) : 0;
 	const every = majorOf(n8n.version) >= 2 ? 'once a minute, the shortest n8n 2.x allows' : 'every 2 s';
 	step(`Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check ${every})…`);
 	let server: N8nServer | undefined;
 	try {
 		const started = await startWithOwner(n8n);
 		server = started.server;
-		// Both triggers' activation polls.
-		await waitUntil(() => buenaListPolls(sandbox) >= 2, 60_000, 200);
+		// Every trigger's activation poll.
+		await waitUntil(() => buenaListPolls(sandbox) >= 2 + companionTriggers, 60_000, 200);
+		companion?.begin();
 
 		step('Running "LinkedIn voice outreach, part 1: clone" with n8n execute: it uploads and ends, nothing waits…');
 		const since = Date.now();
@@ -65,7 +91,8 @@ async function runTriggeredOutreach(n8n: N8n, sandbox: Sandbox, linkedIn: Linked
 			const line = `  waiting for the triggers: ${linkedIn.calls.length} of ${voices.length} messages sent, ${previews.length} of ${voices.length} previews (${seconds(since)})`;
 			if (line.replace(/\(.*\)$/, '') !== lastLine) console.log(line);
 			lastLine = line.replace(/\(.*\)$/, '');
-			if (linkedIn.calls.length >= voices.length && previews.length >= voices.length) break;
+			const companionSettled = companion ? await companion.settled(started.client) : true;
+			if (linkedIn.calls.length >= voices.length && previews.length >= voices.length && companionSettled) break;
 			await sleep(1_000);
 		}
 		console.log(`\nLinkedIn voice outreach driven by the Voice Clone Trigger (Buena AI) — ${seconds(since)}`);
@@ -107,11 +134,17 @@ async function runFreeSlot(n8n: N8n, sandbox: Sandbox): Promise<boolean> {
 	return true;
 }
 
-/** Runs both parts on a fresh sandbox account; true when both did what they should. */
-export async function runVoiceExamples(n8n: N8n, sandbox: Sandbox, linkedIn: LinkedInStub, samplesDir: string): Promise<boolean> {
+/** Runs both parts on fresh sandbox accounts (reset() empties every key's); true when both did what they should. */
+export async function runVoiceExamples(
+	n8n: N8n,
+	sandbox: Sandbox,
+	linkedIn: LinkedInStub,
+	samplesDir: string,
+	companion?: TriggerCompanion,
+): Promise<boolean> {
 	sandbox.reset();
 	linkedIn.calls.length = 0;
-	const outreach = await runTriggeredOutreach(n8n, sandbox, linkedIn, samplesDir);
+	const outreach = await runTriggeredOutreach(n8n, sandbox, linkedIn, samplesDir, companion);
 	const freed = await runFreeSlot(n8n, sandbox);
 	return outreach && freed;
 }
