@@ -131,7 +131,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
 			expect(created.map((item) => item.name).sort()).toEqual(['alex-intro', 'sam-pitch']);
 			for (const item of created) expect(item).toMatchObject({ provider: 'bland', status: 'ready', voiceId: expect.any(String) });
 			const rejected = nodeJson(run, 'Rejected');
-			const errorOf = (file: string) => String(rejected.find((item) => item.fileName === file)?.error);
+			const errorOf = (file: string) => String((rejected.find((item) => item.fileName === file)?.error as { message?: string } | undefined)?.message);
 			expect(rejected.map((item) => item.fileName).sort()).toEqual(['maria-intro.wav', 'too-long.wav']);
 			expect(errorOf('maria-intro.wav')).toMatch(/already taken/);
 			expect(errorOf('too-long.wav')).toMatch(/61 s long; Bland AI accepts samples of 1 to 60 seconds/);

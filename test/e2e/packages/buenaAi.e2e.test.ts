@@ -230,7 +230,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 			expect(run.data.resultData.runData.Created).toBeUndefined();
 			const rejected = nodeJson(run, 'Rejected');
 			expect(rejected).toHaveLength(1);
-			expect(String(rejected[0].error)).toMatch(/nothing was sent.*broken-recording\.wav.*not audio/);
+			expect(rejected[0].error).toMatchObject({ message: expect.stringMatching(/nothing was sent.*broken-recording\.wav.*not audio/), httpCode: null });
 			expect(cloneUploads(sandbox.log())).toEqual([]);
 		},
 		EXECUTION_TIMEOUT,
