@@ -38,7 +38,7 @@ async function previewsOf(n8n: N8n, client: N8nRestClient, workflowId: string): 
 /** Part 1: triggers instead of a long wait. Returns whether every lead got its message and preview. */
 async function runTriggeredOutreach(n8n: N8n, sandbox: Sandbox, linkedIn: LinkedInStub, samplesDir: string): Promise<boolean> {
 	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 40 });
-	const every = majorOf(n8n.version) >= 2 ? 'once a minute, the shortest n8n 2.x allows' : 'every 2 s';
+	const every = 'every 2 s';
 	step(`Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check ${every})…`);
 	let server: N8nServer | undefined;
 	try {
