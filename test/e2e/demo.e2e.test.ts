@@ -9,6 +9,7 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { fullMatrixDescribe } from './harness/matrix';
 import { freePort } from './harness/n8n';
 import { SETUP_TIMEOUT } from './support/workflows';
 
@@ -84,38 +85,41 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
-test(
-	'npm run demo -- --ui: SIGTERM to npm stops the n8n editor and everything else',
-	async () => {
-		const port = await freePort();
-		const { npm, id, output } = npmRunDemo(['--ui', '--port', String(port)]);
-		await waitFor('the editor is up', () => /Editor: +http:\/\/localhost:\d+/.test(output()), SETUP_TIMEOUT);
-		expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
-		expect(processesOf(id).some((p) => / start$/.test(p.cmdline))).toBe(true); // the n8n server
+// The full matrix only (npm run test:full): it is about the demo script, not a package's nodes.
+fullMatrixDescribe()('npm run demo, stopped', () => {
+	test(
+		'npm run demo -- --ui: SIGTERM to npm stops the n8n editor and everything else',
+		async () => {
+			const port = await freePort();
+			const { npm, id, output } = npmRunDemo(['--ui', '--port', String(port)]);
+			await waitFor('the editor is up', () => /Editor: +http:\/\/localhost:\d+/.test(output()), SETUP_TIMEOUT);
+			expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+			expect(processesOf(id).some((p) => / start$/.test(p.cmdline))).toBe(true); // the n8n server
 
-		process.kill(npm.pid!, 'SIGTERM');
-		await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
-		expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
-		expect(output()).toContain('SIGTERM: stopping n8n and the sandbox');
-	},
-	SETUP_TIMEOUT,
-);
+			process.kill(npm.pid!, 'SIGTERM');
+			await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
+			expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
+			expect(output()).toContain('SIGTERM: stopping n8n and the sandbox');
+		},
+		SETUP_TIMEOUT,
+	);
 
-test(
-	'npm run demo: SIGHUP to npm (which forwards nothing) during the run stops the running n8n execute',
-	async () => {
-		const { npm, id, output } = npmRunDemo(['--training-seconds', '60']);
-		const execute = await waitFor(
-			'n8n execute runs',
-			() => processesOf(id).find((p) => / execute --id=/.test(p.cmdline)),
-			SETUP_TIMEOUT,
-		);
-		expect(output()).toContain('Running both example workflows');
+	test(
+		'npm run demo: SIGHUP to npm (which forwards nothing) during the run stops the running n8n execute',
+		async () => {
+			const { npm, id, output } = npmRunDemo(['--training-seconds', '60']);
+			const execute = await waitFor(
+				'n8n execute runs',
+				() => processesOf(id).find((p) => / execute --id=/.test(p.cmdline)),
+				SETUP_TIMEOUT,
+			);
+			expect(output()).toContain('Running both example workflows');
 
-		process.kill(npm.pid!, 'SIGHUP');
-		await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
-		expect(processesOf(id).map((p) => p.pid)).not.toContain(execute.pid);
-		expect(output()).toMatch(/the parent process \(\d+\) exited: stopping n8n and the sandbox/);
-	},
-	SETUP_TIMEOUT,
-);
+			process.kill(npm.pid!, 'SIGHUP');
+			await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
+			expect(processesOf(id).map((p) => p.pid)).not.toContain(execute.pid);
+			expect(output()).toMatch(/the parent process \(\d+\) exited: stopping n8n and the sandbox/);
+		},
+		SETUP_TIMEOUT,
+	);
+});
