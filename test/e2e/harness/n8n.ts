@@ -16,7 +16,7 @@ import {
 import { runManually } from './manualRun';
 import { packPackage, type PackedPackage } from './packPackage';
 import { forgetEntry, inJestTest, keyOf, liveServer, poolDir, readEntry, withEntryLock, writeEntry, type PoolEntry } from './pool';
-import { processAlive, serverHandle, startN8nServer, type N8nServer } from './server';
+import { processAlive, serverHandle, startN8nServer, type N8nServer, type ServerRecord } from './server';
 import { CommandError, cleanEnv, runCommand, type RunResult } from './util';
 import { PACKAGE_NAME, TEST_ENCRYPTION_KEY } from './versions';
 
@@ -296,19 +296,24 @@ export class N8n {
 		});
 		const entry = await withEntryLock(dir, key, async () => {
 			const existing = readEntry(dir, key);
-			if (existing && fs.existsSync(existing.userFolder)) return existing;
+			if (existing?.ready && fs.existsSync(existing.userFolder)) return existing;
+			// Not ready: its maker died half-way (the lock was taken over).
+			if (existing) fs.rmSync(existing.userFolder, { recursive: true, force: true });
 			const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${options.version}-shared-`));
 			fs.mkdirSync(path.join(userFolder, 'files'), { recursive: true });
+			// Recorded before the install, so that the teardown (or its watchdog) finds the folder.
+			const created: PoolEntry = { key, version: options.version, userFolder, installedPackages: [], servers: {}, ready: false };
+			writeEntry(dir, created);
 			try {
-				const installedPackages: InstalledPackage[] = [];
 				const started = Date.now();
-				for (const tarball of tarballs) installedPackages.push(await installPackageIntoUserFolder({ install, userFolder, tarball }));
+				for (const tarball of tarballs) created.installedPackages.push(await installPackageIntoUserFolder({ install, userFolder, tarball }));
 				timing(`n8n ${options.version} package install`, started);
-				const created: PoolEntry = { key, version: options.version, userFolder, installedPackages, servers: {} };
+				created.ready = true;
 				writeEntry(dir, created);
 				return created;
 			} catch (error) {
 				fs.rmSync(userFolder, { recursive: true, force: true });
+				forgetEntry(dir, key);
 				throw error;
 			}
 		});
@@ -607,10 +612,17 @@ export class N8n {
 				if (!entry) throw new Error(`The shared n8n setup ${key} was retired`);
 				const running = liveServer(entry, envKey);
 				if (running) return serverHandle(running);
-				const started = await this.spawnServer({ env, logFile: path.join(dir, `${key}-${envKey}-${Date.now()}.log`) });
-				entry.servers[envKey] = { pid: started.pid, port: started.port, logFile: started.logFile };
-				writeEntry(dir, entry);
-				return started;
+				try {
+					return await this.spawnServer({
+						env,
+						logFile: path.join(dir, `${key}-${envKey}-${Date.now()}.log`),
+						// Recorded at once, so that the teardown (or its watchdog) stops it even mid-start.
+						onSpawned: (record) => writeEntry(dir, { ...entry, servers: { ...entry.servers, [envKey]: record } }),
+					});
+				} catch (error) {
+					writeEntry(dir, entry);
+					throw error;
+				}
 			});
 		} else {
 			server = await this.startServer({ env });
@@ -645,6 +657,7 @@ export class N8n {
 		timeoutMs?: number;
 		env: Record<string, string>;
 		logFile: string;
+		onSpawned?: (record: ServerRecord) => void;
 		onStopped?: () => void;
 	}): Promise<N8nServer> {
 		const port = opts.port ?? (await freePort());
@@ -663,6 +676,7 @@ export class N8n {
 			port,
 			logFile: opts.logFile,
 			timeoutMs: opts.timeoutMs,
+			onSpawned: opts.onSpawned,
 			onStopped: opts.onStopped,
 		});
 		timing(`n8n ${this.version} start`, started);

@@ -49,6 +49,8 @@ export interface PoolEntry {
 	registeredPackages?: RegisteredPackage[];
 	/** Running servers, by the key of the environment they were started with beyond the setup's. */
 	servers: Record<string, ServerRecord>;
+	/** False while its packages are being installed. */
+	ready: boolean;
 }
 
 /** A short stable key for a JSON-able description. */

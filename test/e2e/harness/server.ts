@@ -113,6 +113,8 @@ export async function startN8nServer(args: {
 	port: number;
 	logFile: string;
 	timeoutMs?: number;
+	/** Called as soon as the process exists (before it is ready), e.g. to record it for a cleanup. */
+	onSpawned?: (record: ServerRecord) => void;
 	onStopped?: () => void;
 }): Promise<N8nServer> {
 	const timeoutMs = args.timeoutMs ?? 120_000;
@@ -132,7 +134,9 @@ export async function startN8nServer(args: {
 	}
 	if (!pid) throw new Error(`${args.label}: n8n start did not spawn`);
 	killAtExit.add(pid);
-	const server = serverHandle({ pid, port: args.port, logFile: args.logFile }, args.onStopped);
+	const record: ServerRecord = { pid, port: args.port, logFile: args.logFile };
+	args.onSpawned?.(record);
+	const server = serverHandle(record, args.onStopped);
 
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
