@@ -63,7 +63,7 @@ async function runTriggeredOutreach(
 	const importedAt = Date.now();
 	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds });
 	const companionTriggers = companion ? await companion.activate(firstPollInSeconds - (Date.now() - importedAt) / 1000) : 0;
-	const every = majorOf(n8n.version) >= 2 ? 'once a minute, the shortest n8n 2.x allows' : 'every 2 s';
+	const every = 'every 2 s';
 	step(`Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check ${every})…`);
 	let server: N8nServer | undefined;
 	try {

@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { makeWav } from '../helpers/wav';
 import { disposeAll, N8n, nodeItems } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { sandboxCredentials } from './support/examples';
 import {
 	cloneUploads,
@@ -34,7 +34,7 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s: batches that cannot lose or share a voice', (version) => {
+describe.each(e2eVersions())('n8n %s: batches that cannot lose or share a voice', (version) => {
 	let n8n: N8n;
 	let dir: string;
 

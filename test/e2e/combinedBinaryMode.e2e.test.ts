@@ -10,6 +10,7 @@ import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, majorOf, N8n, nodeItems, nodeJson, type ExecutionRun, type WorkflowInput } from './harness/n8n';
+import { binaryDataModes, fullMatrixDescribe } from './harness/matrix';
 import { N8N_VERSIONS } from './harness/versions';
 import { copySampleAudio, sandboxCredentials } from './support/examples';
 import {
@@ -60,7 +61,8 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(COMBINED_VERSIONS)('n8n %s, workflows in combined binary mode (binaries in json._files)', (version) => {
+// The full matrix only (npm run test:full): n8n's default stays the separate mode.
+fullMatrixDescribe().each(COMBINED_VERSIONS)('n8n %s, workflows in combined binary mode (binaries in json._files)', (version) => {
 	let n8n: N8n;
 	const ids: Record<string, string> = {};
 
@@ -122,7 +124,7 @@ describe.each(COMBINED_VERSIONS)('n8n %s, workflows in combined binary mode (bin
 
 	beforeEach(() => sandbox.reset());
 
-	test.each(['filesystem', 'database'] as const)(
+	test.each(binaryDataModes())(
 		'Buena (%s binary data): "data" is found in json._files of each item, one voice each, all trained',
 		async (mode) => {
 			const run = await n8n.execute(ids.buenaPerItem, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });

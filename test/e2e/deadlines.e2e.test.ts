@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, type ExecutionRun } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { copySampleAudio, sandboxCredentials } from './support/examples';
 import {
 	createVoiceClone,
@@ -37,7 +37,7 @@ function nodeTime(run: ExecutionRun | undefined, nodeName: string): number {
 	return tasks?.[0]?.executionTime ?? NaN;
 }
 
-describe.each(N8N_VERSIONS)('n8n %s: every wait inside the node\'s deadline', (version) => {
+describe.each(e2eVersions())('n8n %s: every wait inside the node\'s deadline', (version) => {
 	let n8n: N8n;
 	let sampleDir: string;
 

@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { N8nRestClient } from './harness/credentialTest';
+import { fullMatrixDescribe } from './harness/matrix';
 import { freePort } from './harness/n8n';
 import { SETUP_TIMEOUT } from './support/workflows';
 
@@ -105,116 +106,120 @@ function section(output: string, first: RegExp): string[] {
 	return lines.slice(start, end < 0 ? undefined : end);
 }
 
-test(
-	'npm run demo: the whole headless run exits 0, and n8n-nodes-buena-ai, installed beside this package, clones, its trigger reports each voice ready in the same n8n start, Speak and Get Many follow',
-	async () => {
-		const { output, exited } = npmRunDemo([]);
-		const code = await exited;
-		const out = output();
-		expect([code, out.slice(-4000)]).toEqual([0, expect.stringMatching(/\nDone in \d+\.\d s\. Open the same setup in the editor/)]);
+// The full matrix only (npm run test:full): the demo runs for minutes and is about the demo script,
+// not a package's nodes (each package's e2e covers those in npm test).
+fullMatrixDescribe()('npm run demo', () => {
+	test(
+		'npm run demo: the whole headless run exits 0, and n8n-nodes-buena-ai, installed beside this package, clones, its trigger reports each voice ready in the same n8n start, Speak and Get Many follow',
+		async () => {
+			const { output, exited } = npmRunDemo([]);
+			const code = await exited;
+			const out = output();
+			expect([code, out.slice(-4000)]).toEqual([0, expect.stringMatching(/\nDone in \d+\.\d s\. Open the same setup in the editor/)]);
 
-		// The parts that were there before still run and succeed.
-		expect(out).toMatch(/^LinkedIn voice outreach \(Buena AI\) — succeeded in/m);
-		expect(out).toMatch(/^Nightly batch voice cloning \(Bland AI\) — succeeded in/m);
-		expect(out).toMatch(/waiting for the triggers: 3 of 3 messages sent, 3 of 3 previews/);
-		expect(out).toMatch(/^Free a Buena AI slot before a batch — succeeded in/m);
-		// One `n8n start` for the trigger workflows of both packages.
-		expect(out.match(/starting n8n \(the triggers check/g)).toHaveLength(1);
-		expect(out).toContain(`▸ Installing ${BUENA_PACKAGE} (nodes Buena AI and Buena AI Trigger) beside it, the same way…`);
-		expect(out).toContain(`▸ ${BUENA_PACKAGE}: "Hear a new Buena AI voice" (Buena AI Trigger → Speak) is active in this n8n too;`);
+			// The parts that were there before still run and succeed.
+			expect(out).toMatch(/^LinkedIn voice outreach \(Buena AI\) — succeeded in/m);
+			expect(out).toMatch(/^Nightly batch voice cloning \(Bland AI\) — succeeded in/m);
+			expect(out).toMatch(/waiting for the triggers: 3 of 3 messages sent, 3 of 3 previews/);
+			expect(out).toMatch(/^Free a Buena AI slot before a batch — succeeded in/m);
+			// One `n8n start` for the trigger workflows of both packages.
+			expect(out.match(/starting n8n \(the triggers check/g)).toHaveLength(1);
+			expect(out).toContain(`▸ Installing ${BUENA_PACKAGE} (nodes Buena AI and Buena AI Trigger) beside it, the same way…`);
+			expect(out).toContain(`▸ ${BUENA_PACKAGE}: "Hear a new Buena AI voice" (Buena AI Trigger → Speak) is active in this n8n too;`);
 
-		const part = section(out, new RegExp(`^${BUENA_PACKAGE}: the Buena AI node and the Buena AI Trigger, beside n8n-nodes-voice-clone — `));
-		expect(part[0]).toMatch(/— succeeded in \d+\.\d s$/);
-		const text = part.join('\n');
-		expect(text).toMatch(/"Nightly batch cloning \(Buena AI\) — n8n-nodes-buena-ai": Buena AI → Create, then Buena AI → Wait for Training — succeeded in/);
-		// The batch table: one ready voice per recording, named after the file and the date.
-		const cloned = [...text.matchAll(/^ {4}((maria-intro|sam-pitch) \d{4}-\d\d-\d\d) +(\S+) +(\S+) +(\S+ \(\d+\.\d s\))$/gm)].map((m) => ({
-			name: m[1],
-			voiceId: m[3],
-			status: m[4],
-			sample: m[5],
-		}));
-		cloned.sort((a, b) => a.name.localeCompare(b.name));
-		expect(cloned.map(({ name, status, sample }) => [name.split(' ')[0], status, sample.split(' ')[0]])).toEqual([
-			['maria-intro', 'ready', 'maria-intro.wav'],
-			['sam-pitch', 'ready', 'sam-pitch.mp3'],
-		]);
-		expect(new Set(cloned.map((voice) => voice.voiceId)).size).toBe(2);
-		expect(text).toMatch(/Refused before upload \(error output → Failed Recordings\), 1 file\(s\):\n {4}broken-recording\.wav: .*not audio/);
-		// The trigger reported each of those voices ready, and Speak said a line in each.
-		expect(text).toMatch(/Buena AI Trigger \(Training Finished\) in "Hear a new Buena AI voice — n8n-nodes-buena-ai", active in the same n8n start: 2 voices reported in [12] executions?/);
-		const reported = [...text.matchAll(/^ {4}\+\d+\.\d s after the batch started, event (\w+): (.+) \((\S+), status (\w+)\) → (.*)$/gm)].map((m) => ({
-			event: m[1],
-			name: m[2],
-			voiceId: m[3],
-			status: m[4],
-			then: m[5],
-		}));
-		expect(reported.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-			cloned.map(({ name, voiceId }) => ({
-				event: 'ready',
-				name,
-				voiceId,
-				status: 'ready',
-				then: expect.stringMatching(/^Buena AI → Speak: preview\.mp3, audio\/mpeg, [1-9]\d* bytes$/),
-			})),
-		);
-		// Get Many lists the account: those two voices.
-		expect(text).toMatch(/Buena AI → Get Many \("List the Buena AI voices — n8n-nodes-buena-ai", after n8n stopped\): 2 voices in the account/);
-		const listed = [...text.matchAll(/^ {4}(.+?) +(\S+) +(ready|processing|failed)$/gm)].map((m) => [m[1], m[2], m[3]]);
-		expect(listed.sort()).toEqual(cloned.map(({ name, voiceId }) => [name, voiceId, 'ready']));
-	},
-	SETUP_TIMEOUT,
-);
+			const part = section(out, new RegExp(`^${BUENA_PACKAGE}: the Buena AI node and the Buena AI Trigger, beside n8n-nodes-voice-clone — `));
+			expect(part[0]).toMatch(/— succeeded in \d+\.\d s$/);
+			const text = part.join('\n');
+			expect(text).toMatch(/"Nightly batch cloning \(Buena AI\) — n8n-nodes-buena-ai": Buena AI → Create, then Buena AI → Wait for Training — succeeded in/);
+			// The batch table: one ready voice per recording, named after the file and the date.
+			const cloned = [...text.matchAll(/^ {4}((maria-intro|sam-pitch) \d{4}-\d\d-\d\d) +(\S+) +(\S+) +(\S+ \(\d+\.\d s\))$/gm)].map((m) => ({
+				name: m[1],
+				voiceId: m[3],
+				status: m[4],
+				sample: m[5],
+			}));
+			cloned.sort((a, b) => a.name.localeCompare(b.name));
+			expect(cloned.map(({ name, status, sample }) => [name.split(' ')[0], status, sample.split(' ')[0]])).toEqual([
+				['maria-intro', 'ready', 'maria-intro.wav'],
+				['sam-pitch', 'ready', 'sam-pitch.mp3'],
+			]);
+			expect(new Set(cloned.map((voice) => voice.voiceId)).size).toBe(2);
+			expect(text).toMatch(/Refused before upload \(error output → Failed Recordings\), 1 file\(s\):\n {4}broken-recording\.wav: .*not audio/);
+			// The trigger reported each of those voices ready, and Speak said a line in each.
+			expect(text).toMatch(/Buena AI Trigger \(Training Finished\) in "Hear a new Buena AI voice — n8n-nodes-buena-ai", active in the same n8n start: 2 voices reported in [12] executions?/);
+			const reported = [...text.matchAll(/^ {4}\+\d+\.\d s after the batch started, event (\w+): (.+) \((\S+), status (\w+)\) → (.*)$/gm)].map((m) => ({
+				event: m[1],
+				name: m[2],
+				voiceId: m[3],
+				status: m[4],
+				then: m[5],
+			}));
+			expect(reported.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+				cloned.map(({ name, voiceId }) => ({
+					event: 'ready',
+					name,
+					voiceId,
+					status: 'ready',
+					then: expect.stringMatching(/^Buena AI → Speak: preview\.mp3, audio\/mpeg, [1-9]\d* bytes$/),
+				})),
+			);
+			// Get Many lists the account: those two voices.
+			expect(text).toMatch(/Buena AI → Get Many \("List the Buena AI voices — n8n-nodes-buena-ai", after n8n stopped\): 2 voices in the account/);
+			const listed = [...text.matchAll(/^ {4}(.+?) +(\S+) +(ready|processing|failed)$/gm)].map((m) => [m[1], m[2], m[3]]);
+			expect(listed.sort()).toEqual(cloned.map(({ name, voiceId }) => [name, voiceId, 'ready']));
+		},
+		SETUP_TIMEOUT,
+	);
 
-test(
-	'npm run demo -- --ui: both packages loaded, the Buena package credential and workflows imported; SIGTERM to npm stops the n8n editor and everything else',
-	async () => {
-		const port = await freePort();
-		const { npm, id, output } = npmRunDemo(['--ui', '--port', String(port)]);
-		await waitFor('the editor is up', () => /Editor: +http:\/\/localhost:\d+/.test(output()), SETUP_TIMEOUT);
-		expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
-		expect(processesOf(id).some((p) => / start$/.test(p.cmdline))).toBe(true); // the n8n server
+	test(
+		'npm run demo -- --ui: both packages loaded, the Buena package credential and workflows imported; SIGTERM to npm stops the n8n editor and everything else',
+		async () => {
+			const port = await freePort();
+			const { npm, id, output } = npmRunDemo(['--ui', '--port', String(port)]);
+			await waitFor('the editor is up', () => /Editor: +http:\/\/localhost:\d+/.test(output()), SETUP_TIMEOUT);
+			expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+			expect(processesOf(id).some((p) => / start$/.test(p.cmdline))).toBe(true); // the n8n server
 
-		expect(output()).toMatch(/Packages: +n8n-nodes-voice-clone: Create Voice Clone, Wait for Training, Voice Clone, Voice Clone Trigger\n +n8n-nodes-buena-ai: Buena AI, Buena AI Trigger\n/);
-		const client = new N8nRestClient(`http://127.0.0.1:${port}`);
-		await client.setupOwnerAndLogin();
-		const nodeTypes = (await client.request<Array<{ name: string }>>('GET', '/types/nodes.json')).map((type) => type.name);
-		expect(nodeTypes).toEqual(expect.arrayContaining([`${BUENA_PACKAGE}.buenaAi`, `${BUENA_PACKAGE}.buenaAiTrigger`, 'n8n-nodes-voice-clone.voiceCloneTrigger']));
-		const credentials = await client.request<Array<{ name: string; type: string }>>('GET', '/rest/credentials');
-		expect(credentials.map((credential) => [credential.name, credential.type]).sort()).toEqual(
-			[
-				['Bland AI account', 'blandApi'],
-				['Buena AI account', 'buenaApi'],
-				[`Buena AI account (${BUENA_PACKAGE})`, 'buenaAiApi'],
-			].sort(),
-		);
-		const workflows = await client.request<Array<{ name: string }>>('GET', '/rest/workflows');
-		expect(workflows.map((workflow) => workflow.name)).toEqual(expect.arrayContaining(BUENA_WORKFLOWS));
+			expect(output()).toMatch(/Packages: +n8n-nodes-voice-clone: Create Voice Clone, Wait for Training, Voice Clone, Voice Clone Trigger\n +n8n-nodes-buena-ai: Buena AI, Buena AI Trigger\n/);
+			const client = new N8nRestClient(`http://127.0.0.1:${port}`);
+			await client.setupOwnerAndLogin();
+			const nodeTypes = (await client.request<Array<{ name: string }>>('GET', '/types/nodes.json')).map((type) => type.name);
+			expect(nodeTypes).toEqual(expect.arrayContaining([`${BUENA_PACKAGE}.buenaAi`, `${BUENA_PACKAGE}.buenaAiTrigger`, 'n8n-nodes-voice-clone.voiceCloneTrigger']));
+			const credentials = await client.request<Array<{ name: string; type: string }>>('GET', '/rest/credentials');
+			expect(credentials.map((credential) => [credential.name, credential.type]).sort()).toEqual(
+				[
+					['Bland AI account', 'blandApi'],
+					['Buena AI account', 'buenaApi'],
+					[`Buena AI account (${BUENA_PACKAGE})`, 'buenaAiApi'],
+				].sort(),
+			);
+			const workflows = await client.request<Array<{ name: string }>>('GET', '/rest/workflows');
+			expect(workflows.map((workflow) => workflow.name)).toEqual(expect.arrayContaining(BUENA_WORKFLOWS));
 
-		process.kill(npm.pid!, 'SIGTERM');
-		await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
-		expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
-		expect(output()).toContain('SIGTERM: stopping n8n and the sandbox');
-	},
-	SETUP_TIMEOUT,
-);
+			process.kill(npm.pid!, 'SIGTERM');
+			await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
+			expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(false);
+			expect(output()).toContain('SIGTERM: stopping n8n and the sandbox');
+		},
+		SETUP_TIMEOUT,
+	);
 
-test(
-	'npm run demo: SIGHUP to npm (which forwards nothing) during the run stops the running n8n execute',
-	async () => {
-		const { npm, id, output } = npmRunDemo(['--training-seconds', '60']);
-		const execute = await waitFor(
-			'n8n execute runs',
-			() => processesOf(id).find((p) => / execute --id=/.test(p.cmdline)),
-			SETUP_TIMEOUT,
-		);
-		expect(output()).toContain('Running both example workflows');
+	test(
+		'npm run demo: SIGHUP to npm (which forwards nothing) during the run stops the running n8n execute',
+		async () => {
+			const { npm, id, output } = npmRunDemo(['--training-seconds', '60']);
+			const execute = await waitFor(
+				'n8n execute runs',
+				() => processesOf(id).find((p) => / execute --id=/.test(p.cmdline)),
+				SETUP_TIMEOUT,
+			);
+			expect(output()).toContain('Running both example workflows');
 
-		process.kill(npm.pid!, 'SIGHUP');
-		await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
-		expect(processesOf(id).map((p) => p.pid)).not.toContain(execute.pid);
-		expect(output()).toMatch(/the parent process \(\d+\) exited: stopping n8n and the sandbox/);
-	},
-	SETUP_TIMEOUT,
-);
+			process.kill(npm.pid!, 'SIGHUP');
+			await waitFor('no process of the demo is left', () => processesOf(id).length === 0, 60_000);
+			expect(processesOf(id).map((p) => p.pid)).not.toContain(execute.pid);
+			expect(output()).toMatch(/the parent process \(\d+\) exited: stopping n8n and the sandbox/);
+		},
+		SETUP_TIMEOUT,
+	);
+});

@@ -19,6 +19,7 @@ import { EditorPage, screenshotOnFailure, notShown, shown, type RenderedIcon } f
 import { makeCommunityNpmOffline } from './browser/offlineNpm';
 import { N8nRestClient } from './harness/credentialTest';
 import { disposeAll, majorOf, N8n, type N8nServer } from './harness/n8n';
+import { fullMatrixDescribe } from './harness/matrix';
 import { CACHE_ROOT, N8N_VERSIONS, PACKAGE_NAME, REPO_ROOT } from './harness/versions';
 
 const INSTALL_TIMEOUT = 25 * 60_000; // n8n installs on demand when `npm run n8n:install` did not run
@@ -93,7 +94,8 @@ afterAll(async () => {
 	await disposeAll();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
+// The full matrix only (npm run test:full): headless Chromium takes minutes per version.
+fullMatrixDescribe().each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 	let n8n: N8n | undefined;
 	let server: N8nServer | undefined;
 	let browser: Browser | undefined;
@@ -114,7 +116,13 @@ describe.each(N8N_VERSIONS)('n8n %s editor in Chromium', (version) => {
 
 	beforeAll(async () => {
 		started = Date.now();
-		n8n = await N8n.create({ version, ...(process.env.N8N_E2E_EDITOR_TARBALL ? { package: process.env.N8N_E2E_EDITOR_TARBALL } : {}) });
+		// A user folder of its own: the editor lists every stored credential, and which one n8n
+		// picks for a new node decides the provider it shows first.
+		n8n = await N8n.create({
+			version,
+			shared: false,
+			...(process.env.N8N_E2E_EDITOR_TARBALL ? { package: process.env.N8N_E2E_EDITOR_TARBALL } : {}),
+		});
 		makeCommunityNpmOffline(n8n.userFolder);
 		server = await n8n.startServer({ env: EDITOR_ENV });
 		providers = await startFakeProviders();

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeItems, nodeJson } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { binaryDataModes, e2eVersions } from './harness/matrix';
 import { copySampleAudio, exampleWorkflow, sandboxCredentials, startLinkedInStub, type LinkedInStub } from './support/examples';
 import { cloneUploads, EXECUTION_TIMEOUT, fieldValue, SETUP_TIMEOUT } from './support/workflows';
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s runs the example workflows', (version) => {
+describe.each(e2eVersions())('n8n %s runs the example workflows', (version) => {
 	let n8n: N8n;
 	let outreachId: string;
 	let batchId: string;
@@ -56,7 +56,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the example workflows', (version) => {
 		linkedIn.calls.length = 0;
 	});
 
-	test.each(['filesystem', 'database'] as const)(
+	test.each(binaryDataModes())(
 		'linkedin-outreach (%s binary data): one trained Buena voice per lead, then a LinkedIn voice message with it',
 		async (mode) => {
 			const run = await n8n.execute(outreachId, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });

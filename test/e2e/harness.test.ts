@@ -9,7 +9,7 @@ import * as path from 'path';
 
 import { CredentialTestSession } from './harness/credentialTest';
 import { disposeAll, N8n, nodeItems, nodeJson, type WorkflowInput } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { binaryDataModes, e2eVersions } from './harness/matrix';
 
 const INSTALL_TIMEOUT = 25 * 60_000; // n8n installs on demand when `npm run n8n:install` did not run
 const TEST_TIMEOUT = 4 * 60_000;
@@ -66,7 +66,7 @@ afterAll(async () => {
 	await disposeAll();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s with our package installed the n8n way', (version) => {
+describe.each(e2eVersions())('n8n %s with our package installed the n8n way', (version) => {
 	let n8n: N8n;
 	let providers: Awaited<ReturnType<typeof startFakeProviders>>;
 
@@ -159,7 +159,7 @@ describe.each(N8N_VERSIONS)('n8n %s with our package installed the n8n way', (ve
 				parameters: { operation: 'read', fileSelector: file, options: {} },
 			});
 			const id = await n8n.importWorkflow(workflow('read', [manualTrigger, read(path.join(n8n.filesDir, 'hello.txt'))], startTo('Read')));
-			for (const mode of ['filesystem', 'database'] as const) {
+			for (const mode of binaryDataModes()) {
 				const run = await n8n.execute(id, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });
 				const binary = nodeItems(run, 'Read')[0].binary?.data;
 				expect(binary).toMatchObject({ fileName: 'hello.txt', mimeType: 'text/plain' });

@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { makeWav } from '../helpers/wav';
 import { CredentialTestSession } from './harness/credentialTest';
 import { disposeAll, N8n, nodeItems, nodeJson } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { copySampleAudio, sandboxCredentials } from './support/examples';
 import {
 	cloneUploads,
@@ -38,7 +38,7 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s runs the voice clone nodes', (version) => {
+describe.each(e2eVersions())('n8n %s runs the voice clone nodes', (version) => {
 	let n8n: N8n;
 	let samples: string;
 	const ids: Record<string, string> = {};

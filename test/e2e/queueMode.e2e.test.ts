@@ -27,13 +27,14 @@
  *     account lists too, which carry nothing that names their item.
  *
  * Slow (installs nothing new, but starts PostgreSQL, Redis and three n8n processes; ~2–5 min):
- * run it alone, under the shared lock: `flock /tmp/e2e.lock npx jest --runInBand test/e2e/queueMode.e2e.test.ts`.
+ * runs in the full matrix only: `N8N_E2E_MATRIX=full npx jest --runInBand test/e2e/queueMode.e2e.test.ts`.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../sandbox';
+import { fullMatrixDescribe } from './harness/matrix';
 import { disposeAll } from './harness/n8n';
 import { startQueueBackends, type N8nWorker, type QueueBackends } from './harness/queueMode';
 import { REPO_ROOT } from './harness/versions';
@@ -64,100 +65,103 @@ let workers: N8nWorker[] = [];
 
 const log = (line: string) => process.stderr.write(`[queueMode] ${line}\n`);
 
-beforeAll(async () => {
-	const deps = spawnSync(path.join(REPO_ROOT, 'scripts', 'ensure-system-deps.sh'), ['queue'], { encoding: 'utf8' });
-	if (deps.status !== 0) throw new Error(`scripts/ensure-system-deps.sh queue failed:\n${deps.stdout}${deps.stderr}`);
-	sandbox = await startSandbox({ trainingMs: 3_600_000, buenaMaxClones: 10_000, rateLimit: RATE });
-	backends = await startQueueBackends(log);
-	instance = await setUpQueueInstance({
-		version: VERSION,
-		backends,
-		buena: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl },
-		executions: EXECUTIONS,
-		items: ITEMS,
-		log,
-	});
-	workers = await instance.startWorkers(2, 1);
-}, SETUP_TIMEOUT);
-
-afterAll(async () => {
-	await instance?.dispose();
-	await disposeAll();
-	await backends?.stop();
-	await sandbox?.close();
-}, 120_000);
-
-describe(`n8n ${VERSION} in queue mode: two workers, one rate-limited account`, () => {
-	let executions: BatchExecution[];
-	let requestLog: RequestLogEntry[];
-	let summary: BatchSummary;
-
+// The full matrix only (npm run test:full, .ci/run): PostgreSQL, Redis and three n8n processes.
+fullMatrixDescribe()('queue mode', () => {
 	beforeAll(async () => {
-		sandbox.reset();
-		sandbox.configure({ rateLimit: RATE }); // fresh windows
-		executions = await runBatches(instance!, 12 * 60_000);
-		requestLog = sandbox.log();
-		// Lift the limit to read the account's voices (those requests come after the log was taken).
-		sandbox.configure({ rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
-		const voices = await accountVoices({ apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl });
-		summary = summarise(executions, requestLog, voices, RATE);
-		const { audit: _audit, ...figures } = summary;
-		log(`figures: ${JSON.stringify(figures)}`);
-		log(`windows (allowed/refused): ${summary.audit.windows.map((w) => `${w.allowed}/${w.refused}`).join(' ')}`);
-		log(`executions: ${JSON.stringify(executions.map(({ items: _items, ...x }) => x))}`);
-	}, 15 * 60_000);
-
-	test('runs in queue mode on PostgreSQL: the main process and both workers', () => {
-		expect(fs.existsSync(path.join(instance!.n8n.userFolder, '.n8n', 'database.sqlite'))).toBe(false);
-		for (const output of [instance!.server.output(), ...workers.map((w) => w.output())]) {
-			expect(output).not.toContain(SQLITE_WARNING);
-		}
-		expect(workers.map((w) => w.output())).toEqual([expect.stringContaining('n8n worker is now ready'), expect.stringContaining('n8n worker is now ready')]);
-	});
-
-	test('the two executions ran at the same time, one on each worker', () => {
-		expect(executions.map((x) => x.status)).toEqual(['success', 'success']);
-		expect(executions.map((x) => x.batch).sort()).toEqual(['q1', 'q2']);
-		expect(executions.map((x) => x.worker).sort()).toEqual(['worker 1', 'worker 2']);
-		const [a, b] = executions;
-		expect(a.startedAt).toBeLessThan(b.stoppedAt);
-		expect(b.startedAt).toBeLessThan(a.stoppedAt);
-		// And their uploads interleave at the sandbox: each batch uploads while the other still does.
-		const uploads = cloneUploads(requestLog);
-		const batchOf = (i: number) => String(fieldValue(uploads[i], 'name')).slice(0, 2);
-		const spans = ['q1', 'q2'].map((q) => {
-			const at = uploads.map((_, i) => i).filter((i) => batchOf(i) === q);
-			return { first: at[0], last: at[at.length - 1] };
+		const deps = spawnSync(path.join(REPO_ROOT, 'scripts', 'ensure-system-deps.sh'), ['queue'], { encoding: 'utf8' });
+		if (deps.status !== 0) throw new Error(`scripts/ensure-system-deps.sh queue failed:\n${deps.stdout}${deps.stderr}`);
+		sandbox = await startSandbox({ trainingMs: 3_600_000, buenaMaxClones: 10_000, rateLimit: RATE });
+		backends = await startQueueBackends(log);
+		instance = await setUpQueueInstance({
+			version: VERSION,
+			backends,
+			buena: { apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl },
+			executions: EXECUTIONS,
+			items: ITEMS,
+			log,
 		});
-		expect(spans[0].first).toBeLessThan(spans[1].last);
-		expect(spans[1].first).toBeLessThan(spans[0].last);
-	});
+		workers = await instance.startWorkers(2, 1);
+	}, SETUP_TIMEOUT);
 
-	test('nothing lost, nothing doubled: 100 voices, each in an output once, none failed by rate limiting', () => {
-		expect(executions.map((x) => x.items.length)).toEqual([ITEMS, ITEMS]);
-		expect(summary.failedByRateLimit).toBe(0);
-		expect(summary.errors).toEqual([]);
-		expect(summary.voices).toBe(EXECUTIONS * ITEMS);
-		expect(summary.duplicatesWithinExecutions).toBe(0);
-		expect(summary.createdNotOutput).toBe(0);
-		expect(summary.outputNotCreated).toBe(0);
-		for (const execution of executions) {
-			const names = execution.items.map((item) => item.json.name).sort();
-			expect(names).toEqual(Array.from({ length: ITEMS }, (_, i) => `${execution.batch}-${String(i).padStart(2, '0')}`));
-		}
-	});
+	afterAll(async () => {
+		await instance?.dispose();
+		await disposeAll();
+		await backends?.stop();
+		await sandbox?.close();
+	}, 120_000);
 
-	test('the rate limit bound the batch, and every 429\'s Retry-After was honoured', () => {
-		// The sandbox's answers are exactly what its windows say (no quota 429s, nothing unanswered).
-		expect(summary.audit.unexplained).toEqual([]);
-		// The limit really held the batch back: a window was filled to it, and the batch went on in the next.
-		expect(summary.audit.windows.filter((w) => w.allowed === RATE.limit).length).toBeGreaterThanOrEqual(1);
-		expect(summary.audit.windows.length).toBeGreaterThanOrEqual(2);
-		expect(summary.retriedBeforeRetryAfter).toBe(0);
-		expect(summary.mostRefusedInAWindow).toBeLessThanOrEqual(EXECUTIONS * NODE_CONCURRENCY);
-	});
+	describe(`n8n ${VERSION} in queue mode: two workers, one rate-limited account`, () => {
+		let executions: BatchExecution[];
+		let requestLog: RequestLogEntry[];
+		let summary: BatchSummary;
 
-	test(`${CLONE_NODE} spends the rate limit on uploads: at most 1.1 requests per voice`, () => {
-		expect(summary.requestsPerVoice).toBeLessThanOrEqual(1.1);
+		beforeAll(async () => {
+			sandbox.reset();
+			sandbox.configure({ rateLimit: RATE }); // fresh windows
+			executions = await runBatches(instance!, 12 * 60_000);
+			requestLog = sandbox.log();
+			// Lift the limit to read the account's voices (those requests come after the log was taken).
+			sandbox.configure({ rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
+			const voices = await accountVoices({ apiKey: sandbox.keys.buena, baseUrl: sandbox.buenaBaseUrl });
+			summary = summarise(executions, requestLog, voices, RATE);
+			const { audit: _audit, ...figures } = summary;
+			log(`figures: ${JSON.stringify(figures)}`);
+			log(`windows (allowed/refused): ${summary.audit.windows.map((w) => `${w.allowed}/${w.refused}`).join(' ')}`);
+			log(`executions: ${JSON.stringify(executions.map(({ items: _items, ...x }) => x))}`);
+		}, 15 * 60_000);
+
+		test('runs in queue mode on PostgreSQL: the main process and both workers', () => {
+			expect(fs.existsSync(path.join(instance!.n8n.userFolder, '.n8n', 'database.sqlite'))).toBe(false);
+			for (const output of [instance!.server.output(), ...workers.map((w) => w.output())]) {
+				expect(output).not.toContain(SQLITE_WARNING);
+			}
+			expect(workers.map((w) => w.output())).toEqual([expect.stringContaining('n8n worker is now ready'), expect.stringContaining('n8n worker is now ready')]);
+		});
+
+		test('the two executions ran at the same time, one on each worker', () => {
+			expect(executions.map((x) => x.status)).toEqual(['success', 'success']);
+			expect(executions.map((x) => x.batch).sort()).toEqual(['q1', 'q2']);
+			expect(executions.map((x) => x.worker).sort()).toEqual(['worker 1', 'worker 2']);
+			const [a, b] = executions;
+			expect(a.startedAt).toBeLessThan(b.stoppedAt);
+			expect(b.startedAt).toBeLessThan(a.stoppedAt);
+			// And their uploads interleave at the sandbox: each batch uploads while the other still does.
+			const uploads = cloneUploads(requestLog);
+			const batchOf = (i: number) => String(fieldValue(uploads[i], 'name')).slice(0, 2);
+			const spans = ['q1', 'q2'].map((q) => {
+				const at = uploads.map((_, i) => i).filter((i) => batchOf(i) === q);
+				return { first: at[0], last: at[at.length - 1] };
+			});
+			expect(spans[0].first).toBeLessThan(spans[1].last);
+			expect(spans[1].first).toBeLessThan(spans[0].last);
+		});
+
+		test('nothing lost, nothing doubled: 100 voices, each in an output once, none failed by rate limiting', () => {
+			expect(executions.map((x) => x.items.length)).toEqual([ITEMS, ITEMS]);
+			expect(summary.failedByRateLimit).toBe(0);
+			expect(summary.errors).toEqual([]);
+			expect(summary.voices).toBe(EXECUTIONS * ITEMS);
+			expect(summary.duplicatesWithinExecutions).toBe(0);
+			expect(summary.createdNotOutput).toBe(0);
+			expect(summary.outputNotCreated).toBe(0);
+			for (const execution of executions) {
+				const names = execution.items.map((item) => item.json.name).sort();
+				expect(names).toEqual(Array.from({ length: ITEMS }, (_, i) => `${execution.batch}-${String(i).padStart(2, '0')}`));
+			}
+		});
+
+		test('the rate limit bound the batch, and every 429\'s Retry-After was honoured', () => {
+			// The sandbox's answers are exactly what its windows say (no quota 429s, nothing unanswered).
+			expect(summary.audit.unexplained).toEqual([]);
+			// The limit really held the batch back: a window was filled to it, and the batch went on in the next.
+			expect(summary.audit.windows.filter((w) => w.allowed === RATE.limit).length).toBeGreaterThanOrEqual(1);
+			expect(summary.audit.windows.length).toBeGreaterThanOrEqual(2);
+			expect(summary.retriedBeforeRetryAfter).toBe(0);
+			expect(summary.mostRefusedInAWindow).toBeLessThanOrEqual(EXECUTIONS * NODE_CONCURRENCY);
+		});
+
+		test(`${CLONE_NODE} spends the rate limit on uploads: at most 1.1 requests per voice`, () => {
+			expect(summary.requestsPerVoice).toBeLessThanOrEqual(1.1);
+		});
 	});
 });

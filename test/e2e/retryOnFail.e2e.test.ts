@@ -11,7 +11,7 @@ import { startSandbox, type RequestLogEntry, type Sandbox } from '../sandbox';
 import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { makeWav } from '../helpers/wav';
 import { disposeAll, N8n, nodeItems } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { sandboxCredentials } from './support/examples';
 import {
 	cloneUploads,
@@ -58,7 +58,7 @@ function refuseUpload(skip: number) {
 
 const uploadedNames = (log: RequestLogEntry[]) => cloneUploads(log).map((entry) => fieldValue(entry, 'name'));
 
-describe.each(N8N_VERSIONS)('n8n %s: Retry On Fail never makes a voice twice', (version) => {
+describe.each(e2eVersions())('n8n %s: Retry On Fail never makes a voice twice', (version) => {
 	let n8n: N8n;
 	let dir: string;
 

@@ -11,7 +11,7 @@ import * as path from 'path';
 
 import { startSandbox, type FaultSpec, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeItems } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from './support/examples';
 import { EXECUTION_TIMEOUT, fieldValue, manualTrigger, SETUP_TIMEOUT, workflow, type TestNode } from './support/workflows';
 
@@ -64,7 +64,7 @@ const speakRequests = () =>
 		.filter((entry) => entry.path.endsWith(PREVIEW_PATH))
 		.map((entry) => [fieldValue(entry, 'voiceId'), entry.status]);
 
-describe.each(N8N_VERSIONS)('n8n %s: Speak with Retry On Fail', (version) => {
+describe.each(e2eVersions())('n8n %s: Speak with Retry On Fail', (version) => {
 	let n8n: N8n;
 	let workflowId: string;
 	let spoken: string;

@@ -12,7 +12,7 @@ import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeItems, nodeJson } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { binaryDataModes, e2eVersions } from './harness/matrix';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from './support/examples';
 import { EXECUTION_TIMEOUT, manualTrigger, noOp, SETUP_TIMEOUT, workflow, type TestNode } from './support/workflows';
 
@@ -92,7 +92,7 @@ function writeFile(name: string, fileName: string): TestNode {
 	};
 }
 
-describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
+describe.each(e2eVersions())('n8n %s runs the Voice Clone node', (version) => {
 	let n8n: N8n;
 	const ids: Record<string, string> = {};
 	let spoken: string;
@@ -193,7 +193,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone node', (version) => {
 		fs.mkdirSync(spoken, { recursive: true });
 	});
 
-	test.each(['filesystem', 'database'] as const)(
+	test.each(binaryDataModes())(
 		'Buena (%s binary data): every operation, and the voice in use goes to the error output with its campaigns',
 		async (mode) => {
 			const free = sandbox.seedVoice('buena', { name: 'e2e Free', description: 'one' });

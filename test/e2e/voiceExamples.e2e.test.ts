@@ -14,7 +14,7 @@ import * as path from 'path';
 import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { disposeAll, N8n, nodeJson, type NodeItem } from './harness/n8n';
-import { N8N_VERSIONS } from './harness/versions';
+import { e2eVersions } from './harness/matrix';
 import { buenaListPolls, startWithOwner, successfulRunItems, waitUntil } from './support/activeWorkflow';
 import { copySampleAudio, exampleWorkflow, importTriggeredOutreach, sandboxCredentials, startLinkedInStub, type LinkedInStub } from './support/examples';
 import { EXECUTION_TIMEOUT, SETUP_TIMEOUT } from './support/workflows';
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) => {
+describe.each(e2eVersions())('n8n %s runs the Voice Clone examples', (version) => {
 	let n8n: N8n;
 
 	beforeAll(async () => {
@@ -113,7 +113,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 			]);
 
 			// Training takes 3 s; the next poll after it sends each lead its voice, once.
-			await waitUntil(() => linkedIn.calls.length >= 3, version.startsWith('1.') ? 60_000 : 150_000, 250);
+			await waitUntil(() => linkedIn.calls.length >= 3, 60_000, 250);
 			expect(linkedIn.calls.map((call) => [call.body.leadId, (call.body.voiceSettings as { voiceId: string }).voiceId]).sort()).toEqual(
 				[
 					['lead-001', created[0].voiceId],
@@ -142,7 +142,7 @@ describe.each(N8N_VERSIONS)('n8n %s runs the Voice Clone examples', (version) =>
 
 			// A few more polls: nothing is sent twice, the existing voice was never reported.
 			const polled = listCalls();
-			await waitUntil(() => listCalls() >= polled + 2, version.startsWith('1.') ? 20_000 : 80_000, 250);
+			await waitUntil(() => listCalls() >= polled + 2, 20_000, 250);
 			await sleep(2_000);
 			expect(linkedIn.calls).toHaveLength(3);
 			expect(sandbox.log().filter((entry) => entry.method === 'POST' && entry.path.endsWith('/voice-clones/preview'))).toHaveLength(3);

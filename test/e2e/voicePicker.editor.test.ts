@@ -15,6 +15,7 @@ import { EditorPage, screenshotOnFailure, shown, type BrowserProblem } from './b
 import { makeCommunityNpmOffline } from './browser/offlineNpm';
 import { N8nRestClient } from './harness/credentialTest';
 import { disposeAll, N8n, type N8nServer } from './harness/n8n';
+import { fullMatrixDescribe } from './harness/matrix';
 import { CACHE_ROOT, N8N_VERSIONS, PACKAGE_NAME } from './harness/versions';
 
 const INSTALL_TIMEOUT = 25 * 60_000;
@@ -47,7 +48,8 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(N8N_VERSIONS)('n8n %s editor: Voice Clone and its voice picker', (version) => {
+// The full matrix only (npm run test:full): headless Chromium takes minutes per version.
+fullMatrixDescribe().each(N8N_VERSIONS)('n8n %s editor: Voice Clone and its voice picker', (version) => {
 	let n8n: N8n | undefined;
 	let server: N8nServer | undefined;
 	let browser: Browser | undefined;
@@ -59,7 +61,8 @@ describe.each(N8N_VERSIONS)('n8n %s editor: Voice Clone and its voice picker', (
 	const ui = screenshotOnFailure(version, () => editor);
 
 	beforeAll(async () => {
-		n8n = await N8n.create({ version });
+		// A user folder of its own: the editor picks a new node's credential among every stored one.
+		n8n = await N8n.create({ version, shared: false });
 		makeCommunityNpmOffline(n8n.userFolder);
 		server = await n8n.startServer({ env: { N8N_DYNAMIC_BANNERS_ENABLED: 'false' } });
 		const client = new N8nRestClient(server.baseUrl);

@@ -127,24 +127,34 @@ export interface CredentialTestResult {
 
 /**
  * A running n8n with an owner logged in, ready to test credentials through the REST path.
- * `await session.stop()` (or n8n.dispose()) ends the server.
+ * Without `port` or `env` it uses the server the instance executes workflows on (shared inside a
+ * jest run); otherwise it starts a server of its own. `await session.stop()` (or n8n.dispose())
+ * ends a server of its own and leaves a shared one running.
  */
 export class CredentialTestSession {
 	private constructor(
 		readonly n8n: N8n,
 		readonly server: N8nServer,
 		readonly client: N8nRestClient,
+		private readonly ownServer: boolean,
 	) {}
 
 	static async start(
 		n8n: N8n,
 		opts: { port?: number; env?: Record<string, string> } = {},
 	): Promise<CredentialTestSession> {
+		if (opts.port === undefined && opts.env === undefined) {
+			const { server } = await n8n.executionServer();
+			// A client of its own: its login and cookies are this session's.
+			const client = new N8nRestClient(server.baseUrl);
+			await client.setupOwnerAndLogin();
+			return new CredentialTestSession(n8n, server, client, false);
+		}
 		const server = await n8n.startServer({ port: opts.port, env: opts.env });
 		try {
 			const client = new N8nRestClient(server.baseUrl);
 			await client.setupOwnerAndLogin();
-			return new CredentialTestSession(n8n, server, client);
+			return new CredentialTestSession(n8n, server, client, true);
 		} catch (error) {
 			await server.stop();
 			throw error;
@@ -159,7 +169,7 @@ export class CredentialTestSession {
 	}
 
 	async stop(): Promise<void> {
-		await this.server.stop();
+		if (this.ownServer) await this.server.stop();
 	}
 }
 

@@ -76,6 +76,24 @@ export function isN8nInstalled(version: string): boolean {
 	}
 }
 
+/** A pinned n8n version that a test needs is not installed: tests never install n8n themselves. */
+export class N8nNotInstalledError extends Error {
+	constructor(readonly version: string) {
+		super(
+			`n8n ${version} is not installed (no finished install in ${n8nInstallDir(version)}). ` +
+				`Install it first with \`npm run n8n:install -- ${version}\`, or every pinned version with \`npm run n8n:install\` ` +
+				'(a few minutes and 2–3 GB each); .ci/run does this before the tests.',
+		);
+		this.name = 'N8nNotInstalledError';
+	}
+}
+
+/** The install of `version`, which must already be there (see N8nNotInstalledError). */
+export function installedN8n(version: string): N8nInstall {
+	if (!isN8nInstalled(version)) throw new N8nNotInstalledError(version);
+	return describe(version);
+}
+
 const inProcess = new Map<string, Promise<N8nInstall>>();
 
 /**

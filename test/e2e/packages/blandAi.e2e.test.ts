@@ -14,7 +14,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { CredentialTestSession } from '../harness/credentialTest';
 import { disposeAll, majorOf, N8n, nodeItems, nodeJson, type WorkflowInput } from '../harness/n8n';
-import { N8N_VERSIONS } from '../harness/versions';
+import { binaryDataModes, e2eVersions } from '../harness/matrix';
 import { copySampleAudio } from '../support/examples';
 import { cloneUploads, EXECUTION_TIMEOUT, fieldValue, manualTrigger, noOp, readFiles, SETUP_TIMEOUT, workflow } from '../support/workflows';
 import { BLAND_PACKAGE, blandAi, byId, exampleCredentials, packageCredentials, PACKAGE_CREDENTIALS, packageExample, writeFile } from './support';
@@ -31,7 +31,7 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe.each(N8N_VERSIONS)(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
+describe.each(e2eVersions())(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
 	let n8n: N8n;
 	let spoken: string;
 	const ids: Record<string, string> = {};
@@ -120,7 +120,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BLAND_PACKAGE}`, (version) => {
 		fs.mkdirSync(spoken, { recursive: true });
 	});
 
-	test.each(['filesystem', 'database'] as const)(
+	test.each(binaryDataModes())(
 		'every operation of the Bland AI node in one workflow (%s binary data)',
 		async (mode) => {
 			const taken = sandbox.seedVoice('bland', { name: 'Maria-Intro' });

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { disposeAll, majorOf, N8n, nodeItems, nodeJson, type WorkflowInput } from '../harness/n8n';
-import { N8N_VERSIONS } from '../harness/versions';
+import { binaryDataModes, e2eVersions } from '../harness/matrix';
 import { activateWorkflow, buenaListPolls, fastestPollTimes, sinkNode, startSink, startWithOwner, waitUntil, type Sink } from '../support/activeWorkflow';
 import { copySampleAudio, startLinkedInStub, type LinkedInStub } from '../support/examples';
 import { cloneUploads, EXECUTION_TIMEOUT, fieldValue, manualTrigger, noOp, readFiles, SETUP_TIMEOUT, workflow } from '../support/workflows';
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 const combined = (input: WorkflowInput): WorkflowInput => ({ ...input, settings: { ...input.settings, binaryMode: 'combined' } });
 
-describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
+describe.each(e2eVersions())(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 	let n8n: N8n;
 	let samples: string;
 	let spoken: string;
@@ -153,7 +153,7 @@ describe.each(N8N_VERSIONS)(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 		fs.mkdirSync(spoken, { recursive: true });
 	});
 
-	test.each(['filesystem', 'database'] as const)(
+	test.each(binaryDataModes())(
 		'every operation of the Buena AI node in one workflow (%s binary data)',
 		async (mode) => {
 			const run = await n8n.execute(ids.everyOperation, { env: { N8N_DEFAULT_BINARY_DATA_MODE: mode } });

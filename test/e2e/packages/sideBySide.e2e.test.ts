@@ -12,7 +12,7 @@ import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { N8nRestClient } from '../harness/credentialTest';
 import { installPackageIntoUserFolder } from '../harness/installPackage';
 import { disposeAll, N8n, nodeJson, packedPackage, type CredentialInput } from '../harness/n8n';
-import { N8N_VERSIONS } from '../harness/versions';
+import { e2eVersions } from '../harness/matrix';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from '../support/examples';
 import { EXECUTION_TIMEOUT, manualTrigger, SETUP_TIMEOUT, workflow, type TestNode } from '../support/workflows';
 import { BLAND_PACKAGE, blandAi, BUENA_PACKAGE, buenaAi, packageCredentials } from './support';
@@ -51,7 +51,7 @@ function rootVoiceClone(name: string, provider: 'buena' | 'bland'): TestNode {
 	} as TestNode;
 }
 
-describe.each(N8N_VERSIONS)('n8n %s with the three packages installed side by side', (version) => {
+describe.each(e2eVersions())('n8n %s with the three packages installed side by side', (version) => {
 	let n8n: N8n;
 	let workflowId: string;
 	let credentials: CredentialInput[];

@@ -26,19 +26,19 @@ export async function activateWorkflow(n8n: N8n, workflowId: string): Promise<vo
 export type PollTimes = { item: Array<{ mode: 'custom'; cronExpression: string }> };
 
 /**
- * The most frequent polling each n8n version accepts, as n8n's poll times (a custom cron
- * expression). The editor's shortest choice is every minute. n8n 1.x refuses a seconds field
- * containing `*` but accepts a list of seconds, so it can poll every `seconds` seconds; n8n 2.x
- * refuses any seconds field that is not a single number, so it polls once a minute, here at the
- * second `firstInSeconds` from now (so a test knows roughly when the first scheduled poll comes).
+ * Polling every `seconds` seconds, as n8n's poll times (custom cron expressions). The editor's
+ * shortest choice is every minute. n8n 1.x refuses a seconds field containing `*` but accepts a
+ * list of seconds: one expression. n8n 2.x refuses any seconds field that is not a single number
+ * (n8n-workflow's isSubMinuteCron) but registers every poll time it is given: one expression per
+ * second to poll at, as a user would add several Poll Times in the editor. `firstInSeconds` is
+ * kept for callers; the first scheduled poll now comes within `seconds` either way.
  */
-export function fastestPollTimes(version: string, seconds: number, firstInSeconds: number): PollTimes {
-	if (majorOf(version) >= 2) {
-		const second = Math.floor(Date.now() / 1000 + firstInSeconds) % 60;
-		return { item: [{ mode: 'custom', cronExpression: `${second} * * * * *` }] };
-	}
+export function fastestPollTimes(version: string, seconds: number, _firstInSeconds?: number): PollTimes {
 	const list: number[] = [];
 	for (let s = 0; s < 60; s += seconds) list.push(s);
+	if (majorOf(version) >= 2) {
+		return { item: list.map((second) => ({ mode: 'custom' as const, cronExpression: `${second} * * * * *` })) };
+	}
 	return { item: [{ mode: 'custom', cronExpression: `${list.join(',')} * * * * *` }] };
 }
 
