@@ -27,7 +27,8 @@ export class BuenaApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'bna_…',
-			description: 'An API key with the voice:create and voice:read permissions',
+			description:
+				'An API key with voice:create and voice:read (creating and waiting), voice:update, voice:delete and voice:preview (Update, Delete, Speak); legacy keys with * have them all',
 		},
 		{
 			displayName: 'Base URL',
