@@ -203,8 +203,8 @@ export class BuenaPackageDemo {
 	/** Takes part in the Voice Clone Trigger examples' `n8n start`. */
 	companion(): TriggerCompanion {
 		return {
-			activate: async (firstPollInSeconds) => {
-				this.hearId = await this.n8n.importWorkflow(hearWorkflow(fastestPollTimes(this.n8n.version, 2, firstPollInSeconds)));
+			activate: async () => {
+				this.hearId = await this.n8n.importWorkflow(hearWorkflow(fastestPollTimes(this.n8n.version, 2)));
 				await activateWorkflow(this.n8n, this.hearId);
 				return 1;
 			},

@@ -12,7 +12,7 @@
  * workflows are activated with these and run in the same `n8n start`, so it adds no wait for a poll.
  */
 import type { N8nRestClient } from '../../test/e2e/harness/credentialTest';
-import { majorOf, nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
+import { nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
 import type { Sandbox } from '../../test/sandbox';
 import { buenaListPolls, startWithOwner, successfulRunItems, waitUntil } from '../../test/e2e/support/activeWorkflow';
 import { exampleWorkflow, importTriggeredOutreach, type LinkedInStub } from '../../test/e2e/support/examples';
@@ -23,11 +23,8 @@ const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} 
 
 /** Another package's trigger workflows, run in the same `n8n start` as the Voice Clone Trigger examples. */
 export interface TriggerCompanion {
-	/**
-	 * Imports and activates its trigger workflows, their first scheduled poll `firstPollInSeconds`
-	 * from now (the second the examples' triggers poll at on n8n 2.x); returns how many triggers that is.
-	 */
-	activate(firstPollInSeconds: number): Promise<number>;
+	/** Imports and activates its trigger workflows (polling every 2 s); returns how many triggers that is. */
+	activate(): Promise<number>;
 	/** n8n runs and every trigger has noted the account as it was: starts its own executions (not awaited). */
 	begin(): void;
 	/** Whether its triggers have reported everything it waits for (it may read n8n's executions). */
@@ -59,12 +56,9 @@ async function runTriggeredOutreach(
 	samplesDir: string,
 	companion: TriggerCompanion | undefined,
 ): Promise<boolean> {
-	const firstPollInSeconds = 40;
-	const importedAt = Date.now();
-	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds });
-	const companionTriggers = companion ? await companion.activate(firstPollInSeconds - (Date.now() - importedAt) / 1000) : 0;
-	const every = 'every 2 s';
-	step(`Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check ${every})…`);
+	const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl });
+	const companionTriggers = companion ? await companion.activate() : 0;
+	step('Activated "LinkedIn voice outreach, part 2" and "Hear a new voice before it goes out"; starting n8n (the triggers check every 2 s)…');
 	let server: N8nServer | undefined;
 	try {
 		const started = await startWithOwner(n8n);
@@ -84,7 +78,7 @@ async function runTriggeredOutreach(
 		console.log(`  ${voices.length} voices training: ${voices.map((voice) => voice.name).join(', ')} (${seconds(since)})`);
 
 		let previews: Preview[] = [];
-		const deadline = Date.now() + (majorOf(n8n.version) >= 2 ? 200_000 : 60_000);
+		const deadline = Date.now() + 120_000;
 		let lastLine = '';
 		while (Date.now() < deadline) {
 			previews = await previewsOf(n8n, started.client, hear.id);

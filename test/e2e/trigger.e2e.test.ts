@@ -77,7 +77,7 @@ function triggerWorkflow(version: string) {
 				typeVersion: 1,
 				position: [0, 300],
 				parameters: {
-					pollTimes: fastestPollTimes(version, 2, 40),
+					pollTimes: fastestPollTimes(version, 2),
 					provider: 'buena',
 					events: ['created', 'ready', 'failed'],
 					options: {},

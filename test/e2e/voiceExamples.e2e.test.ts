@@ -96,7 +96,7 @@ describe.each(e2eVersions())('n8n %s runs the Voice Clone examples', (version) =
 			sandbox.seedVoice('buena', { name: 'Existing Voice' });
 			const samplesDir = path.join(n8n.filesDir, 'voice-samples');
 			copySampleAudio(samplesDir);
-			const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl, firstPollInSeconds: 45 });
+			const { clone, hear } = await importTriggeredOutreach(n8n, { samplesDir, linkedInUrl: linkedIn.baseUrl });
 			const { server, client } = await startWithOwner(n8n);
 			const listCalls = () => buenaListPolls(sandbox);
 			// Both triggers' activation polls: they note "Existing Voice" and stay silent.

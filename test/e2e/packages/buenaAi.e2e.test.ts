@@ -271,7 +271,7 @@ describe.each(e2eVersions())(`n8n %s runs ${BUENA_PACKAGE}`, (version) => {
 						type: `${BUENA_PACKAGE}.buenaAiTrigger`,
 						typeVersion: 1,
 						position: [0, 300],
-						parameters: { pollTimes: fastestPollTimes(version, 2, 40), events: ['created', 'ready', 'failed'], options: {} },
+						parameters: { pollTimes: fastestPollTimes(version, 2), events: ['created', 'ready', 'failed'], options: {} },
 						credentials: { [type]: { id, name } },
 					},
 					sinkNode('Sink', sink, [220, 300]),

@@ -30,10 +30,9 @@ export type PollTimes = { item: Array<{ mode: 'custom'; cronExpression: string }
  * shortest choice is every minute. n8n 1.x refuses a seconds field containing `*` but accepts a
  * list of seconds: one expression. n8n 2.x refuses any seconds field that is not a single number
  * (n8n-workflow's isSubMinuteCron) but registers every poll time it is given: one expression per
- * second to poll at, as a user would add several Poll Times in the editor. `firstInSeconds` is
- * kept for callers; the first scheduled poll now comes within `seconds` either way.
+ * second to poll at, as a user would add several Poll Times in the editor.
  */
-export function fastestPollTimes(version: string, seconds: number, _firstInSeconds?: number): PollTimes {
+export function fastestPollTimes(version: string, seconds: number): PollTimes {
 	const list: number[] = [];
 	for (let s = 0; s < 60; s += seconds) list.push(s);
 	if (majorOf(version) >= 2) {

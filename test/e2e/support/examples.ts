@@ -106,14 +106,13 @@ export function exampleWorkflow(name: ExampleName, patch: ExamplePatch = {}): Ex
 
 /**
  * The outreach driven by the trigger: imports "linkedin-outreach-clone" (run by hand) and
- * activates "linkedin-outreach-send" and "hear-it-first", whose triggers poll as often as this n8n
- * allows, the first poll `firstPollInSeconds` from now.
+ * activates "linkedin-outreach-send" and "hear-it-first", whose triggers poll every 2 s.
  */
 export async function importTriggeredOutreach(
 	n8n: N8n,
-	options: { samplesDir: string; linkedInUrl: string; firstPollInSeconds: number },
+	options: { samplesDir: string; linkedInUrl: string },
 ): Promise<{ clone: { id: string }; send: { id: string }; hear: { id: string } }> {
-	const pollTimes = fastestPollTimes(n8n.version, 2, options.firstPollInSeconds);
+	const pollTimes = fastestPollTimes(n8n.version, 2);
 	const [clone, send, hear] = await n8n.importWorkflows([
 		exampleWorkflow('linkedin-outreach-clone', { settings: { samplesDir: options.samplesDir } }),
 		exampleWorkflow('linkedin-outreach-send', {
