@@ -3,15 +3,15 @@
  * package, run with `n8n execute` against the provider sandbox: every operation for both
  * providers, chained the way a workflow uses them (list → get → rename → speak → write the audio
  * to disk → delete), Buena's 409 for a voice in use on the error output, Bland's 404 under
- * continue-on-fail, speech stored in both binary data modes, and Wait for Training reading a
- * resource-locator voice.
+ * continue-on-fail, speech stored in both binary data modes, Wait for Training reading a
+ * resource-locator voice, and each operation's Timeout against a provider that never answers.
  */
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSandbox, type Sandbox } from '../sandbox';
-import { disposeAll, N8n, nodeItems, nodeJson } from './harness/n8n';
+import { disposeAll, N8n, nodeItems, nodeJson, type ExecutionRun } from './harness/n8n';
 import { binaryDataModes, e2eVersions } from './harness/matrix';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from './support/examples';
 import { EXECUTION_TIMEOUT, manualTrigger, noOp, SETUP_TIMEOUT, workflow, type TestNode } from './support/workflows';
@@ -52,6 +52,13 @@ function voiceNode(
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+const HUNG_VOICE = 'voice-that-never-answers';
+
+/** How long n8n ran a node (its own measure, from the run data). */
+function nodeTime(run: ExecutionRun, nodeName: string): number {
+	const tasks = (run.data.resultData.runData as Record<string, Array<{ executionTime?: number }>>)[nodeName];
+	return tasks?.[0]?.executionTime ?? NaN;
+}
 
 /** A Set node that reads a failed item's error the way a workflow does, through expressions. */
 function readError(name: string): TestNode {
@@ -176,6 +183,20 @@ describe.each(e2eVersions())('n8n %s runs the Voice Clone node', (version) => {
 					['Speak', 'Write Audio'],
 					['Write Audio', 'Delete'],
 					['Delete', 'Get Deleted'],
+				],
+			),
+			neverAnswers: workflow(
+				'A provider that never answers: each operation ends at its Timeout',
+				[
+					manualTrigger(),
+					voiceNode('voiceClone', 'Get (Buena)', 'buena', { operation: 'get', voiceId: byId(HUNG_VOICE), options: { timeout: 3 } }, { onError: 'continueRegularOutput' }),
+					voiceNode('voiceClone', 'Speak (Bland)', 'bland', { operation: 'speak', voiceId: byId(HUNG_VOICE), text: 'Hi there', options: { timeout: 3 } }, { onError: 'continueErrorOutput' }),
+					noOp('Speak Failed'),
+				],
+				[
+					['Start', 'Get (Buena)'],
+					['Get (Buena)', 'Speak (Bland)'],
+					['Speak (Bland)', 'Speak Failed', 1],
 				],
 			),
 		};
@@ -313,6 +334,40 @@ describe.each(e2eVersions())('n8n %s runs the Voice Clone node', (version) => {
 				'POST /v1/speak',
 				`DELETE /v1/voices/${support}`,
 				`GET /v1/voices/${support}`,
+			]);
+		},
+		EXECUTION_TIMEOUT,
+	);
+
+	test(
+		'a provider that accepts the request and never answers: Get and Speak each fail their item within their 3 s Timeout (+5 s), naming the operation, the voice and the limit; Speak says it may have been charged',
+		async () => {
+			sandbox.injectFault({ mode: 'hang', provider: 'buena', count: 100 });
+			sandbox.injectFault({ mode: 'hang', provider: 'bland', count: 100 });
+
+			const run = await n8n.execute(ids.neverAnswers);
+
+			expect(nodeJson(run, 'Get (Buena)')).toEqual([
+				{
+					error: expect.objectContaining({
+						message: `Get voice "${HUNG_VOICE}" did not finish within its 3 s timeout: Buena AI did not answer`,
+						description: expect.stringContaining('Timeout (under Options) limits each item to 3 s'),
+					}),
+				},
+			]);
+			expect(nodeJson(run, 'Speak (Bland)', 0)).toEqual([]);
+			expect(nodeJson(run, 'Speak Failed')).toEqual([
+				expect.objectContaining({
+					error: expect.objectContaining({
+						message: `Speak with voice "${HUNG_VOICE}" did not finish within its 3 s timeout: Bland AI did not answer. It may have been processed and charged, so it was not sent again (it is not charged twice)`,
+					}),
+				}),
+			]);
+			for (const node of ['Get (Buena)', 'Speak (Bland)']) expect(nodeTime(run, node)).toBeLessThan(3_000 + 5_000);
+			// One request each: the billed Speak is not sent again, and Get's timeout covers its retries.
+			expect(sandbox.log().map((entry) => [entry.method, entry.fault])).toEqual([
+				['GET', 'hang'],
+				['POST', 'hang'],
 			]);
 		},
 		EXECUTION_TIMEOUT,
