@@ -28,6 +28,7 @@ import {
 } from '../test/e2e/support/examples';
 import { BUENA_PACKAGE, BUENA_PACKAGE_KEY, BuenaPackageDemo, packBuenaPackage } from './demo/buenaPackage';
 import { importVoiceExamples, runVoiceExamples } from './demo/voiceExamples';
+import { failureText, step, table } from './demo/output';
 
 interface Options {
 	ui: boolean;
@@ -61,7 +62,6 @@ function parseArgs(argv: string[]): Options {
 const started = Date.now();
 const elapsed = (since = started) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const isTty = process.stdout.isTTY === true;
-const step = (text: string) => console.log(`▸ ${text}`);
 
 /** One status line that rewrites itself on a terminal (and prints sparingly otherwise). */
 function progressLine() {
@@ -113,18 +113,6 @@ interface Sample {
 
 function samplesText(samples: unknown): string {
 	return ((samples as Sample[] | undefined) ?? []).map((s) => `${s.fileName} (${s.durationSeconds.toFixed(1)} s)`).join(', ');
-}
-
-function table(rows: string[][]): string {
-	const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-	return rows.map((row) => '    ' + row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
-}
-
-function failureText(result: ExecuteResult): string {
-	const error = result.run?.data.resultData.error;
-	const node = result.run?.data.resultData.lastNodeExecuted;
-	if (error) return `${node ? `${node}: ` : ''}${String(error.message)}`;
-	return (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
 }
 
 function summariseOutreach(result: ExecuteResult, linkedIn: LinkedInStub, took: string): void {

@@ -23,6 +23,7 @@ import { activateWorkflow, executionRun, executionsOf, fastestPollTimes, type Po
 import { copySampleAudio, type LinkedInStub } from '../../test/e2e/support/examples';
 import { manualTrigger, workflow, type TestNode } from '../../test/e2e/support/workflows';
 import type { TriggerCompanion } from './voiceExamples';
+import { failureText, seconds, step, table } from './output';
 
 export { BUENA_PACKAGE };
 
@@ -46,21 +47,6 @@ const WORKFLOW_NAMES = {
 	hear: named('Hear a new Buena AI voice'),
 	list: named('List the Buena AI voices'),
 };
-
-const step = (text: string) => console.log(`▸ ${text}`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function table(rows: string[][]): string {
-	const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-	return rows.map((row) => '    ' + row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
-}
-
-function failureText(result: ExecuteResult): string {
-	const error = result.run?.data.resultData.error;
-	const node = result.run?.data.resultData.lastNodeExecuted;
-	if (error) return `${node ? `${node}: ` : ''}${String(error.message)}`;
-	return (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-}
 
 /** An error as the example's Code nodes pass it on: n8n's error object (`{ message, description, … }`) or its text. */
 function errorMessage(error: unknown): string {

@@ -16,10 +16,9 @@ import { nodeJson, type N8n, type N8nServer } from '../../test/e2e/harness/n8n';
 import type { Sandbox } from '../../test/sandbox';
 import { buenaListPolls, startWithOwner, successfulRunItems, waitUntil } from '../../test/e2e/support/activeWorkflow';
 import { exampleWorkflow, importTriggeredOutreach, type LinkedInStub } from '../../test/e2e/support/examples';
+import { secondsSince, step } from './output';
 
-const step = (text: string) => console.log(`▸ ${text}`);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** Another package's trigger workflows, run in the same `n8n start` as the Voice Clone Trigger examples. */
 export interface TriggerCompanion {
@@ -75,21 +74,21 @@ async function runTriggeredOutreach(
 			return false;
 		}
 		const voices = nodeJson(cloned.run, 'Create Voice Clone');
-		console.log(`  ${voices.length} voices training: ${voices.map((voice) => voice.name).join(', ')} (${seconds(since)})`);
+		console.log(`  ${voices.length} voices training: ${voices.map((voice) => voice.name).join(', ')} (${secondsSince(since)})`);
 
 		let previews: Preview[] = [];
 		const deadline = Date.now() + 120_000;
 		let lastLine = '';
 		while (Date.now() < deadline) {
 			previews = await previewsOf(n8n, started.client, hear.id);
-			const line = `  waiting for the triggers: ${linkedIn.calls.length} of ${voices.length} messages sent, ${previews.length} of ${voices.length} previews (${seconds(since)})`;
+			const line = `  waiting for the triggers: ${linkedIn.calls.length} of ${voices.length} messages sent, ${previews.length} of ${voices.length} previews (${secondsSince(since)})`;
 			if (line.replace(/\(.*\)$/, '') !== lastLine) console.log(line);
 			lastLine = line.replace(/\(.*\)$/, '');
 			const companionSettled = companion ? await companion.settled(started.client) : true;
 			if (linkedIn.calls.length >= voices.length && previews.length >= voices.length && companionSettled) break;
 			await sleep(1_000);
 		}
-		console.log(`\nLinkedIn voice outreach driven by the Voice Clone Trigger (Buena AI) — ${seconds(since)}`);
+		console.log(`\nLinkedIn voice outreach driven by the Voice Clone Trigger (Buena AI) — ${secondsSince(since)}`);
 		console.log('  LinkedIn voice messages scheduled, one execution per poll that found ready voices:');
 		for (const call of linkedIn.calls) {
 			const voiceId = (call.body.voiceSettings as { voiceId?: string } | undefined)?.voiceId;
@@ -111,7 +110,7 @@ async function runFreeSlot(n8n: N8n, sandbox: Sandbox): Promise<boolean> {
 	step('Running "Free a Buena AI slot before a batch" on a full account (the demo added two voices, one failed)…');
 	const since = Date.now();
 	const result = await n8n.executeRaw(id);
-	console.log(`\nFree a Buena AI slot before a batch — ${result.ok ? 'succeeded' : 'FAILED'} in ${seconds(since)}`);
+	console.log(`\nFree a Buena AI slot before a batch — ${result.ok ? 'succeeded' : 'FAILED'} in ${secondsSince(since)}`);
 	if (!result.ok || !result.run) {
 		console.log(`  Error: ${String(result.run?.data.resultData.error?.message ?? result.stderr.trim().split('\n').slice(-3).join(' '))}`);
 		return false;

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { startSandbox, type RequestLogEntry, type Sandbox } from '../sandbox';
+import { refuseBuenaUpload } from '../helpers/sandboxFaults';
 import { sandboxBuenaVoices } from '../helpers/sandboxCredentials';
 import { makeWav } from '../helpers/wav';
 import { disposeAll, N8n, nodeItems } from './harness/n8n';
@@ -43,18 +44,7 @@ function withRetryOnFail(node: TestNode): TestNode {
 	return Object.assign(node, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
 }
 
-/** Buena refuses one upload for good (a 400 the node itself never retries). */
-function refuseUpload(skip: number) {
-	sandbox.injectFault({
-		mode: 'json',
-		status: 400,
-		skip,
-		provider: 'buena',
-		method: 'POST',
-		pathIncludes: '/voice-clones',
-		body: { error: true, code: 'VALIDATION_ERROR', message: 'The audio could not be processed', version: '2.0', details: {} },
-	});
-}
+const refuseUpload = (skip: number) => refuseBuenaUpload(sandbox, skip);
 
 const uploadedNames = (log: RequestLogEntry[]) => cloneUploads(log).map((entry) => fieldValue(entry, 'name'));
 

@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { sandboxBuenaVoices } from '../../helpers/sandboxCredentials';
 import { makeWav } from '../../helpers/wav';
+import { refuseBuenaUpload } from '../../helpers/sandboxFaults';
 import type { RunNodeResult, RunnerInputItem } from '../../helpers/n8nRunner';
 import { apiRequests, createRequests, runCreate } from './helpers';
 
@@ -31,17 +32,7 @@ const leads = (count: number): RunnerInputItem[] =>
 		binary: { data: { data: makeWav({ seconds: 1 + (index % 2) }), fileName: `lead-${index}.wav`, mimeType: 'audio/wav' } },
 	}));
 
-/** Buena refuses one upload for good (a 400 is never retried by the node itself). */
-const refuseUpload = (skip: number) =>
-	sandbox.injectFault({
-		mode: 'json',
-		status: 400,
-		skip,
-		provider: 'buena',
-		method: 'POST',
-		pathIncludes: '/voice-clones',
-		body: { error: true, code: 'VALIDATION_ERROR', message: 'The audio could not be processed', version: '2.0', details: {} },
-	});
+const refuseUpload = (skip: number) => refuseBuenaUpload(sandbox, skip);
 
 const uploadedNames = () =>
 	createRequests(sandbox, 'buena').map((entry) => entry.fields.find((field) => field.name === 'name')?.value);
