@@ -10,7 +10,6 @@ import { randomUUID } from 'crypto';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { packSingleServicePackage } from '../../packages/support/packageFolder';
 import { N8nRestClient } from '../harness/credentialTest';
-import { installPackageIntoUserFolder } from '../harness/installPackage';
 import { disposeAll, N8n, nodeJson, packedPackage, type CredentialInput } from '../harness/n8n';
 import { e2eVersions } from '../harness/matrix';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from '../support/examples';
@@ -57,11 +56,11 @@ describe.each(e2eVersions())('n8n %s with the three packages installed side by s
 	let credentials: CredentialInput[];
 
 	beforeAll(async () => {
-		n8n = await N8n.create({ version, package: await packedPackage() });
-		for (const name of [BUENA_PACKAGE, BLAND_PACKAGE]) {
-			const packed = await packSingleServicePackage(name);
-			await installPackageIntoUserFolder({ install: n8n.install, userFolder: n8n.userFolder, tarball: packed.tarball });
-		}
+		// All three in one setup: the shared n8n of a jest run is keyed by what it installs, so a package
+		// added to an instance's user folder afterwards would land in every other file's n8n too.
+		const packages = [(await packedPackage()).tarball];
+		for (const name of [BUENA_PACKAGE, BLAND_PACKAGE]) packages.push((await packSingleServicePackage(name)).tarball);
+		n8n = await N8n.create({ version, packages });
 		credentials = [...sandboxCredentials(sandbox), ...packageCredentials(sandbox, PACKAGE_KEYS)];
 		await n8n.importCredentials(credentials);
 		workflowId = await n8n.importWorkflow(
